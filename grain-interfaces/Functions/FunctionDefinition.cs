@@ -1,0 +1,32 @@
+namespace Orleans.AsyncInvoke.Functions;
+
+/// <summary>A function as the runtime stores it.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.FunctionDefinition")]
+public sealed record FunctionDefinition
+{
+    /// <summary>The function name.</summary>
+    [Id(0)] public required string Name { get; init; }
+
+    /// <summary>How the function runs: <c>dotnet:&lt;handler&gt;</c>, <c>http(s)://…</c> or <c>exec:&lt;command&gt;</c>.</summary>
+    [Id(1)] public required string Target { get; init; }
+
+    /// <summary>How long one attempt may run (1 s to 900 s).</summary>
+    [Id(2)] public required TimeSpan Timeout { get; init; }
+
+    /// <summary>Reserved concurrency: the most attempts running at once across the cluster; <c>null</c> is unlimited.</summary>
+    [Id(3)] public int? ReservedConcurrency { get; init; }
+
+    /// <summary>Environment variables handed to the function.</summary>
+    [Id(4)] public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A free-text description.</summary>
+    [Id(5)] public string? Description { get; init; }
+
+    /// <summary>Where failed events go raw (a queue or topic ARN or URI); <c>null</c> for none.</summary>
+    [Id(6)] public string? DeadLetterTarget { get; init; }
+
+    /// <summary>When the definition last changed.</summary>
+    [Id(7)] public DateTimeOffset LastModified { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace Orleans.AsyncInvoke.Functions;
+
+/// <summary>What a caller supplies to create or change a function; <c>null</c> members keep their current value.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.FunctionDefinitionInput")]
+public sealed record FunctionDefinitionInput
+{
+    /// <summary>How the function runs; required when the function is created.</summary>
+    [Id(0)] public string? Target { get; init; }
+
+    /// <summary>Attempt timeout (1 s to 900 s; 3 s when the function is created without one).</summary>
+    [Id(1)] public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Reserved concurrency; see <see cref="ClearReservedConcurrency"/> to remove it.</summary>
+    [Id(2)] public int? ReservedConcurrency { get; init; }
+
+    /// <summary>Removes the reserved concurrency (unlimited).</summary>
+    [Id(3)] public bool ClearReservedConcurrency { get; init; }
+
+    /// <summary>Environment variables; replaces the whole set when given.</summary>
+    [Id(4)] public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>A free-text description.</summary>
+    [Id(5)] public string? Description { get; init; }
+
+    /// <summary>Dead-letter target; an empty string removes it.</summary>
+    [Id(6)] public string? DeadLetterTarget { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace Orleans.AsyncInvoke.Functions;
+
+/// <summary>What an invocation needs to run one attempt: the definition and the effective asynchronous settings.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.ResolvedFunction")]
+public sealed record ResolvedFunction
+{
+    /// <summary>The function definition.</summary>
+    [Id(0)] public required FunctionDefinition Definition { get; init; }
+
+    /// <summary>The qualifier asked for.</summary>
+    [Id(1)] public required string Qualifier { get; init; }
+
+    /// <summary>The version that runs (<c>$LATEST</c> or a number).</summary>
+    [Id(2)] public required string ExecutedVersion { get; init; }
+
+    /// <summary>The qualified function ARN.</summary>
+    [Id(3)] public required string FunctionArn { get; init; }
+
+    /// <summary>The event-invoke-config of the qualifier, or <c>null</c> when none is set.</summary>
+    [Id(4)] public EventInvokeConfig? Config { get; init; }
+
+    /// <summary>Retries after a function error, with Lambda's default of 2.</summary>
+    public int MaximumRetryAttempts => Config?.MaximumRetryAttempts ?? 2;
+
+    /// <summary>Maximum event age, with Lambda's default of 6 hours.</summary>
+    public TimeSpan MaximumEventAge => TimeSpan.FromSeconds(Config?.MaximumEventAgeInSeconds ?? 21600);
+}

@@ -1,0 +1,20 @@
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>An asynchronous invocation as a caller hands it over.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.InvocationRequest")]
+public sealed record InvocationRequest
+{
+    /// <summary>The function name.</summary>
+    [Id(0)] public required string FunctionName { get; init; }
+
+    /// <summary>The qualifier; <c>null</c> means <c>$LATEST</c>.</summary>
+    [Id(1)] public string? Qualifier { get; init; }
+
+    /// <summary>The event, as sent.</summary>
+    [Id(2)] public required byte[] Payload { get; init; }
+
+    /// <summary>W3C trace context of the caller, so every attempt continues its trace.</summary>
+    [Id(3)] public string? TraceParent { get; init; }
+}

@@ -1,0 +1,50 @@
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>The observable state of an asynchronous invocation.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.InvocationStatus")]
+public sealed record InvocationStatus
+{
+    /// <summary>The request id, the same on every attempt and record.</summary>
+    [Id(0)] public required string RequestId { get; init; }
+
+    /// <summary>The function name.</summary>
+    [Id(1)] public required string FunctionName { get; init; }
+
+    /// <summary>The qualifier the event was sent to.</summary>
+    [Id(2)] public required string Qualifier { get; init; }
+
+    /// <summary>Where the invocation is.</summary>
+    [Id(3)] public required InvocationPhase Phase { get; init; }
+
+    /// <summary>Attempts made so far (throttles excluded).</summary>
+    [Id(4)] public int AttemptCount { get; init; }
+
+    /// <summary>Times the event was held back by throttling or a system error.</summary>
+    [Id(5)] public int ThrottleCount { get; init; }
+
+    /// <summary>When the event was accepted.</summary>
+    [Id(6)] public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>When the next attempt is due, while one is.</summary>
+    [Id(7)] public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>When the invocation became final.</summary>
+    [Id(8)] public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The last error seen.</summary>
+    [Id(9)] public ErrorInfo? LastError { get; init; }
+
+    /// <summary>The record condition once final (see <see cref="InvocationCondition"/>).</summary>
+    [Id(10)] public string? Condition { get; init; }
+
+    /// <summary>The final invocation record (Lambda's JSON shape), once final.</summary>
+    [Id(11)] public string? Record { get; init; }
+
+    /// <summary>Every attempt and throttle, oldest first.</summary>
+    [Id(12)] public IReadOnlyList<AttemptRecord> History { get; init; } = [];
+
+    /// <summary>Whether the invocation has ended.</summary>
+    public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
+}

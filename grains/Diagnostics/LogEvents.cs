@@ -1,0 +1,20 @@
+namespace Orleans.AsyncInvoke;
+
+/// <summary>Event ids of the runtime's log messages, kept in one place so they never collide.</summary>
+internal static class LogEvents
+{
+    public const int EmbeddedProfile = 1000;
+    public const int RedisProfile = 1001;
+    public const int FunctionsApplied = 1002;
+    public const int FunctionApplyFailed = 1003;
+
+    public const int Accepted = 2000;
+    public const int AttemptStarted = 2001;
+    public const int AttemptTimedOut = 2002;
+    public const int RetryScheduled = 2003;
+    public const int Throttled = 2004;
+    public const int Completed = 2005;
+    public const int Interrupted = 2006;
+    public const int Cleared = 2007;
+    public const int SystemError = 2008;
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Orleans.AsyncInvoke.Functions;
+
+namespace Orleans.AsyncInvoke.Execution;
+
+/// <summary>Runs one attempt on the right runtime and turns timeouts and exceptions into Lambda's function errors.</summary>
+public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtimes, TimeProvider time, ILogger<FunctionRunner> logger)
+{
+    private readonly IFunctionRuntime[] _runtimes = [.. runtimes];
+
+    /// <summary>Why <paramref name="target"/> cannot run here, or <c>null</c> when it can.</summary>
+    public string? Validate(string target)
+    {
+        var runtime = Array.Find(_runtimes, r => r.CanRun(target));
+        return runtime is null
+            ? $"Unsupported target '{target}': use dotnet:<handler>, http(s)://<url> or exec:<command>."
+            : runtime.Validate(target);
+    }
+
+    /// <summary>Runs one attempt, cut off at the function's timeout.</summary>
+    public async Task<AttemptResult> RunAsync(FunctionDefinition function, FunctionContext context)
+    {
+        var runtime = Array.Find(_runtimes, r => r.CanRun(function.Target));
+        if (runtime is null)
+        {
+            return AttemptResult.Failed("Runtime.InvalidTarget", $"Unsupported target '{function.Target}'.");
+        }
+
+        using var timeout = new CancellationTokenSource(function.Timeout, time);
+        Task<byte[]> run;
+        try
+        {
+            run = runtime.InvokeAsync(function, context, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            return FromException(ex);
+        }
+
+        var timedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (timeout.Token.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), timedOut))
+        {
+            var winner = await Task.WhenAny(run, timedOut.Task);
+            if (winner != run)
+            {
+                // The function ignored cancellation; its late result is observed and dropped.
+                _ = run.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                var seconds = function.Timeout.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+                LogTimedOut(logger, function.Name, context.RequestId, context.Attempt, seconds);
+                return AttemptResult.Failed("Sandbox.Timedout", $"Task timed out after {seconds} seconds");
+            }
+        }
+
+        try
+        {
+            return AttemptResult.Succeeded(await run);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            var seconds = function.Timeout.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+            return AttemptResult.Failed("Sandbox.Timedout", $"Task timed out after {seconds} seconds");
+        }
+        catch (Exception ex)
+        {
+            return FromException(ex);
+        }
+    }
+
+    private static AttemptResult FromException(Exception ex) => ex switch
+    {
+        FunctionThrottledException throttled => AttemptResult.Throttle("TooManyRequestsException", throttled.Message, throttled.RetryAfter),
+        _ => AttemptResult.Failed(ex.GetType().Name, ex.Message),
+    };
+
+    [LoggerMessage(EventId = LogEvents.AttemptTimedOut, Level = LogLevel.Warning,
+        Message = "Function {FunctionName} timed out on request {RequestId} attempt {Attempt} after {Seconds} seconds")]
+    private static partial void LogTimedOut(ILogger logger, string functionName, string requestId, int attempt, string seconds);
+}

@@ -1,0 +1,16 @@
+using Orleans.AsyncInvoke.Functions;
+
+namespace Orleans.AsyncInvoke.Execution;
+
+/// <summary>Runs functions whose target starts with one scheme (<c>dotnet:</c>, <c>http:</c>, <c>exec:</c>…).</summary>
+public interface IFunctionRuntime
+{
+    /// <summary>Whether this runtime runs <paramref name="target"/>.</summary>
+    bool CanRun(string target);
+
+    /// <summary>Why <paramref name="target"/> cannot run, or <c>null</c> when it can.</summary>
+    string? Validate(string target);
+
+    /// <summary>Runs one attempt; a thrown exception is a function error, <see cref="FunctionThrottledException"/> a throttle.</summary>
+    Task<byte[]> InvokeAsync(FunctionDefinition function, FunctionContext context, CancellationToken cancellationToken);
+}

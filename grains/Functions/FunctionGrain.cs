@@ -1,0 +1,235 @@
+using Orleans.AsyncInvoke.Destinations;
+using Orleans.AsyncInvoke.Execution;
+using Orleans.AsyncInvoke.Hosting;
+
+namespace Orleans.AsyncInvoke.Functions;
+
+/// <summary>One function: its definition and its event-invoke-configs, validated on every change.</summary>
+[GrainType("asyncinvoke-function")]
+public sealed class FunctionGrain(
+    [PersistentState("function", StorageNames.Functions)] IPersistentState<FunctionState> state,
+    FunctionRunner runner,
+    FunctionArns arns,
+    TimeProvider time) : Grain, IFunctionGrain
+{
+    private string Name => this.GetPrimaryKeyString();
+
+    private FunctionDefinition Existing =>
+        state.State.Definition ?? throw ErrorCodes.NotFound($"Function not found: {arns.Unqualified(Name)}");
+
+    public async Task<FunctionDefinition> CreateAsync(FunctionDefinitionInput input)
+    {
+        FunctionValidation.ValidateName(Name);
+        if (state.State.Definition is not null)
+        {
+            throw ErrorCodes.Conflict($"Function already exist: {Name}");
+        }
+
+        return await SaveAsync(Apply(null, input));
+    }
+
+    public async Task<FunctionDefinition> UpsertAsync(FunctionDefinitionInput input)
+    {
+        FunctionValidation.ValidateName(Name);
+        return await SaveAsync(Apply(state.State.Definition, input));
+    }
+
+    public async Task<FunctionDefinition> UpdateAsync(FunctionDefinitionInput input) =>
+        await SaveAsync(Apply(Existing, input));
+
+    public Task<FunctionDefinition?> GetAsync() => Task.FromResult(state.State.Definition);
+
+    public async Task DeleteAsync()
+    {
+        _ = Existing;
+        await state.ClearStateAsync();
+        state.State = new FunctionState();
+        await GrainFactory.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key).RemoveAsync(Name);
+    }
+
+    public Task<ResolvedFunction> ResolveAsync(string? qualifier)
+    {
+        var definition = Existing;
+        var q = FunctionNames.Qualifier(qualifier);
+        EnsureQualifier(q);
+        state.State.EventInvokeConfigs.TryGetValue(q, out var config);
+        return Task.FromResult(new ResolvedFunction
+        {
+            Definition = definition,
+            Qualifier = q,
+            ExecutedVersion = FunctionNames.Latest,
+            FunctionArn = arns.Qualified(Name, q),
+            Config = config,
+        });
+    }
+
+    public async Task<EventInvokeConfig> PutEventInvokeConfigAsync(string? qualifier, EventInvokeConfigInput input)
+    {
+        var q = await ValidateConfigAsync(qualifier, input);
+        return await SaveConfigAsync(q, new EventInvokeConfig
+        {
+            FunctionArn = arns.Qualified(Name, q),
+            Qualifier = q,
+            MaximumRetryAttempts = input.MaximumRetryAttempts,
+            MaximumEventAgeInSeconds = input.MaximumEventAgeInSeconds,
+            OnSuccess = NullIfEmpty(input.OnSuccess),
+            OnFailure = NullIfEmpty(input.OnFailure),
+            LastModified = time.GetUtcNow(),
+        });
+    }
+
+    public async Task<EventInvokeConfig> UpdateEventInvokeConfigAsync(string? qualifier, EventInvokeConfigInput input)
+    {
+        var q = await ValidateConfigAsync(qualifier, input);
+        state.State.EventInvokeConfigs.TryGetValue(q, out var current);
+        return await SaveConfigAsync(q, new EventInvokeConfig
+        {
+            FunctionArn = arns.Qualified(Name, q),
+            Qualifier = q,
+            MaximumRetryAttempts = input.MaximumRetryAttempts ?? current?.MaximumRetryAttempts,
+            MaximumEventAgeInSeconds = input.MaximumEventAgeInSeconds ?? current?.MaximumEventAgeInSeconds,
+            OnSuccess = input.OnSuccess is null ? current?.OnSuccess : NullIfEmpty(input.OnSuccess),
+            OnFailure = input.OnFailure is null ? current?.OnFailure : NullIfEmpty(input.OnFailure),
+            LastModified = time.GetUtcNow(),
+        });
+    }
+
+    public Task<EventInvokeConfig> GetEventInvokeConfigAsync(string? qualifier) =>
+        Task.FromResult(FindConfig(qualifier));
+
+    public Task<EventInvokeConfigPage> ListEventInvokeConfigsAsync(string? marker, int? maxItems)
+    {
+        _ = Existing;
+        var max = maxItems ?? FunctionLimits.MaxListItems;
+        if (max is < 1 or > FunctionLimits.MaxListItems)
+        {
+            throw ErrorCodes.ValidationFailed([
+                $"Value '{max}' at 'maxItems' failed to satisfy constraint: Member must have value {(max < 1 ? "greater than or equal to 1" : "less than or equal to 50")}",
+            ]);
+        }
+
+        var ordered = state.State.EventInvokeConfigs.Values
+            .OrderBy(c => c.Qualifier, StringComparer.Ordinal)
+            .SkipWhile(c => marker is not null && string.CompareOrdinal(c.Qualifier, marker) <= 0)
+            .Take(max + 1)
+            .ToList();
+        var page = ordered.Take(max).ToList();
+        return Task.FromResult(new EventInvokeConfigPage
+        {
+            Items = page,
+            NextMarker = ordered.Count > max ? page[^1].Qualifier : null,
+        });
+    }
+
+    public async Task DeleteEventInvokeConfigAsync(string? qualifier)
+    {
+        var config = FindConfig(qualifier);
+        state.State.EventInvokeConfigs.Remove(config.Qualifier);
+        await state.WriteStateAsync();
+    }
+
+    private EventInvokeConfig FindConfig(string? qualifier)
+    {
+        _ = Existing;
+        var q = FunctionNames.Qualifier(qualifier);
+        EnsureQualifier(q);
+        return state.State.EventInvokeConfigs.TryGetValue(q, out var config)
+            ? config
+            : throw ErrorCodes.NotFound($"The function {arns.Qualified(Name, q)} doesn't have an EventInvokeConfig");
+    }
+
+    private async Task<string> ValidateConfigAsync(string? qualifier, EventInvokeConfigInput input)
+    {
+        _ = Existing;
+        var q = FunctionNames.Qualifier(qualifier);
+        EnsureQualifier(q);
+        if (input.IsEmpty)
+        {
+            throw ErrorCodes.InvalidParameter(FunctionValidation.NoSettingMessage);
+        }
+
+        FunctionValidation.ValidateRanges(input);
+        await ValidateDestinationAsync(input.OnSuccess, onFailure: false);
+        await ValidateDestinationAsync(input.OnFailure, onFailure: true);
+        return q;
+    }
+
+    private async Task ValidateDestinationAsync(string? destination, bool onFailure)
+    {
+        if (string.IsNullOrEmpty(destination))
+        {
+            return;
+        }
+
+        var address = FunctionValidation.ParseDestination(destination, onFailure, Name);
+        if (address.Kind == DestinationKind.Function
+            && await GrainFactory.GetGrain<IFunctionGrain>(address.Name).GetAsync() is null)
+        {
+            throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid.");
+        }
+    }
+
+    private void EnsureQualifier(string qualifier)
+    {
+        // Published versions and aliases are not modelled yet: $LATEST is the only qualifier that exists.
+        if (qualifier != FunctionNames.Latest)
+        {
+            throw ErrorCodes.NotFound($"Function not found: {arns.Qualified(Name, qualifier)}");
+        }
+    }
+
+    private FunctionDefinition Apply(FunctionDefinition? current, FunctionDefinitionInput input)
+    {
+        FunctionValidation.ValidateDefinition(input);
+        var target = input.Target ?? current?.Target;
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            throw ErrorCodes.InvalidParameter("A target is required to create a function (dotnet:<handler>, http(s)://<url> or exec:<command>).");
+        }
+
+        if (runner.Validate(target) is { } problem)
+        {
+            throw ErrorCodes.InvalidParameter(problem);
+        }
+
+        if (!string.IsNullOrEmpty(input.DeadLetterTarget)
+            && DestinationAddress.TryParse(input.DeadLetterTarget) is not { Kind: DestinationKind.Queue or DestinationKind.Topic })
+        {
+            throw ErrorCodes.InvalidParameter($"The dead-letter target {input.DeadLetterTarget} is invalid: use a queue or topic.");
+        }
+
+        return new FunctionDefinition
+        {
+            Name = Name,
+            Target = target,
+            Timeout = input.Timeout ?? current?.Timeout ?? FunctionLimits.DefaultTimeout,
+            ReservedConcurrency = input.ClearReservedConcurrency ? null : input.ReservedConcurrency ?? current?.ReservedConcurrency,
+            Environment = input.Environment ?? current?.Environment ?? new Dictionary<string, string>(),
+            Description = input.Description ?? current?.Description,
+            DeadLetterTarget = input.DeadLetterTarget is null ? current?.DeadLetterTarget : NullIfEmpty(input.DeadLetterTarget),
+            LastModified = time.GetUtcNow(),
+        };
+    }
+
+    private async Task<FunctionDefinition> SaveAsync(FunctionDefinition definition)
+    {
+        var created = state.State.Definition is null;
+        state.State.Definition = definition;
+        await state.WriteStateAsync();
+        if (created)
+        {
+            await GrainFactory.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key).AddAsync(Name);
+        }
+
+        return definition;
+    }
+
+    private async Task<EventInvokeConfig> SaveConfigAsync(string qualifier, EventInvokeConfig config)
+    {
+        state.State.EventInvokeConfigs[qualifier] = config;
+        await state.WriteStateAsync();
+        return config;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

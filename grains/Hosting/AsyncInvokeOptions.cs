@@ -1,0 +1,44 @@
+namespace Orleans.AsyncInvoke.Hosting;
+
+/// <summary>Runtime settings, bound from the <c>AsyncInvoke</c> configuration section.</summary>
+public sealed class AsyncInvokeOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "AsyncInvoke";
+
+    /// <summary>
+    /// Divides every platform wait (retry delays, throttle backoff, maximum event age) so that demos and black-box
+    /// tests run N times faster. Configured and reported values are unchanged. Default 1.
+    /// </summary>
+    public double TimeCompression { get; set; } = 1;
+
+    /// <summary>How long a finished invocation stays readable before it is cleared. Default 24 hours.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Period of the durable wake-up reminder (at least 1 minute, Orleans' minimum). Default 1 minute.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Delay before the first retry after a function error; each further retry doubles it. Default 60 s.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>First wait after a throttle or system error; doubles on each. Default 1 s.</summary>
+    public TimeSpan ThrottleInitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait after a throttle or system error. Default 5 minutes.</summary>
+    public TimeSpan ThrottleMaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest asynchronous (<c>Event</c>) payload. Default 1 MiB.</summary>
+    public int MaxAsyncPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest synchronous (<c>RequestResponse</c>) payload. Default 6 MiB.</summary>
+    public int MaxSyncPayloadBytes { get; set; } = 6 * 1024 * 1024;
+
+    /// <summary>Region used in ARNs. Default <c>us-east-1</c>.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Account id used in ARNs. Default <c>000000000000</c>.</summary>
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>Functions defined by configuration, by name; applied to the cluster at start.</summary>
+    public Dictionary<string, FunctionOptions> Functions { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Execution;
+using Orleans.AsyncInvoke.Execution.Demo;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Scheduling;
+
+namespace Orleans.AsyncInvoke.Hosting;
+
+/// <summary>Registers the runtime's engine (grains' services) in a silo.</summary>
+public static class AsyncInvokeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the invocation engine, its options (bound from <c>AsyncInvoke</c> and validated at start), the
+    /// .NET runtime and the demo handlers <c>echo</c>, <c>fail</c>, <c>flaky</c> and <c>sleep</c>. Safe to call twice.
+    /// </summary>
+    public static IServiceCollection AddAsyncInvoke(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        var optionsBuilder = services.AddOptions<AsyncInvokeOptions>();
+        if (configuration is not null)
+        {
+            optionsBuilder.Bind(configuration.GetSection(AsyncInvokeOptions.SectionName));
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(FunctionRunner)))
+        {
+            return services;
+        }
+
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AsyncInvokeOptions>, AsyncInvokeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PlatformClock>();
+        services.AddSingleton<RetryPolicy>();
+        services.AddSingleton<FunctionArns>();
+        services.AddSingleton<FunctionRunner>();
+        services.AddSingleton<IFunctionRuntime, DotNetFunctionRuntime>();
+        services.AddSingleton<ConfiguredFunctionsLoader>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConfiguredFunctionsLoader>());
+
+        services.AddFunctionHandler<EchoHandler>("echo");
+        services.AddFunctionHandler<FailHandler>("fail");
+        services.AddFunctionHandler<FlakyHandler>("flaky");
+        services.AddFunctionHandler<SleepHandler>("sleep");
+        return services;
+    }
+
+    /// <summary>Registers an in-process handler for <c>dotnet:<paramref name="handlerName"/></c> targets.</summary>
+    public static IServiceCollection AddFunctionHandler<THandler>(this IServiceCollection services, string handlerName)
+        where THandler : class, IFunctionHandler
+    {
+        services.TryAddKeyedSingleton<IFunctionHandler, THandler>(handlerName);
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>What happened to an invocation.</summary>
+public enum InvocationEventKind
+{
+    /// <summary>The event was stored and acknowledged.</summary>
+    Accepted,
+
+    /// <summary>An attempt began.</summary>
+    AttemptStarted,
+
+    /// <summary>A retry after a function error was scheduled.</summary>
+    RetryScheduled,
+
+    /// <summary>The attempt was held back (throttle or system error) and rescheduled.</summary>
+    Throttled,
+
+    /// <summary>The invocation became final.</summary>
+    Completed,
+
+    /// <summary>An attempt lost with its silo was found on reactivation and will run again.</summary>
+    Interrupted,
+
+    /// <summary>The retention period ended and the invocation was cleared.</summary>
+    Cleared,
+}
+
+/// <summary>One lifecycle event of an invocation.</summary>
+public sealed record InvocationEvent(
+    InvocationEventKind Kind,
+    string RequestId,
+    string FunctionName,
+    int Attempt,
+    DateTimeOffset At,
+    DateTimeOffset? DueAt = null,
+    string? Condition = null);
+
+/// <summary>
+/// Sees every lifecycle event of every invocation on this silo (metrics, tracing, tests). Called on the grain's
+/// scheduler: implementations must be quick and must not block.
+/// </summary>
+public interface IInvocationObserver
+{
+    /// <summary>Called once per event.</summary>
+    void OnEvent(InvocationEvent invocationEvent);
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.AsyncInvoke.Invocations;
+
+public sealed partial class InvocationGrain
+{
+    [LoggerMessage(EventId = LogEvents.Accepted, Level = LogLevel.Debug, Message = "Accepted {RequestId} for {FunctionName}:{Qualifier}")]
+    private static partial void LogAccepted(ILogger logger, string requestId, string functionName, string qualifier);
+
+    [LoggerMessage(EventId = LogEvents.AttemptStarted, Level = LogLevel.Debug, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) started")]
+    private static partial void LogAttemptStarted(ILogger logger, string requestId, string functionName, int attempt);
+
+    [LoggerMessage(EventId = LogEvents.RetryScheduled, Level = LogLevel.Information, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) failed; retry due at {DueAt:O}")]
+    private static partial void LogRetryScheduled(ILogger logger, string requestId, string functionName, int attempt, DateTimeOffset dueAt);
+
+    [LoggerMessage(EventId = LogEvents.Throttled, Level = LogLevel.Information, Message = "{RequestId} ({FunctionName}) held back ({Throttles} so far); next attempt due at {DueAt:O}")]
+    private static partial void LogThrottled(ILogger logger, string requestId, string functionName, int throttles, DateTimeOffset dueAt);
+
+    [LoggerMessage(EventId = LogEvents.Completed, Level = LogLevel.Information, Message = "{RequestId} ({FunctionName}) ended with {Condition} after {Attempts} attempt(s)")]
+    private static partial void LogCompleted(ILogger logger, string requestId, string functionName, string condition, int attempts);
+
+    [LoggerMessage(EventId = LogEvents.Interrupted, Level = LogLevel.Warning, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) was interrupted by a silo failure and runs again")]
+    private static partial void LogInterrupted(ILogger logger, string requestId, string functionName, int attempt);
+
+    [LoggerMessage(EventId = LogEvents.Cleared, Level = LogLevel.Debug, Message = "{RequestId} cleared at the end of its retention period")]
+    private static partial void LogCleared(ILogger logger, string requestId);
+
+    [LoggerMessage(EventId = LogEvents.SystemError, Level = LogLevel.Warning, Message = "System error before an attempt of {RequestId} ({FunctionName}); backing off")]
+    private static partial void LogSystemError(ILogger logger, Exception exception, string requestId, string functionName);
+}

@@ -1,0 +1,351 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Execution;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Scheduling;
+using Orleans.Runtime;
+
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>
+/// One asynchronous invocation. The reminder is the durable wake-up (it survives a silo); the grain timer is the
+/// precise clock while the grain is active. Every wake-up, from either, runs <see cref="RunDueWorkAsync"/>, which
+/// reads the stored state and does only what is due, so duplicate and late ticks converge.
+/// </summary>
+[GrainType("asyncinvoke-invocation")]
+public sealed partial class InvocationGrain(
+    [PersistentState("invocation", StorageNames.Invocations)] IPersistentState<InvocationState> state,
+    FunctionRunner runner,
+    RetryPolicy retries,
+    PlatformClock clock,
+    FunctionArns arns,
+    IOptions<AsyncInvokeOptions> options,
+    IEnumerable<IInvocationObserver> observers,
+    ILogger<InvocationGrain> logger) : Grain, IInvocationGrain, IRemindable
+{
+    private const string WakeUpReminder = "wake-up";
+    private readonly AsyncInvokeOptions _options = options.Value;
+    private readonly IInvocationObserver[] _observers = [.. observers];
+    private IGrainTimer? _timer;
+
+    private string RequestId => this.GetPrimaryKeyString();
+
+    private InvocationState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists && !S.IsFinal)
+        {
+            if (S.Phase == InvocationPhase.Running)
+            {
+                // The silo running the attempt died: the attempt did not finish and runs again with the same number.
+                S.History.Add(new AttemptRecord { Attempt = S.AttemptCount, StartedAt = S.NextAttemptAt ?? S.ReceivedAt, FinishedAt = clock.UtcNow, Outcome = "Interrupted" });
+                S.AttemptCount--;
+                S.Phase = S.PhaseBeforeAttempt;
+                S.NextAttemptAt = clock.UtcNow;
+                LogInterrupted(logger, RequestId, S.FunctionName, S.AttemptCount + 1);
+                Publish(InvocationEventKind.Interrupted, S.AttemptCount + 1);
+            }
+
+            ScheduleTimer(S.NextAttemptAt ?? clock.UtcNow);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<InvocationStatus> AcceptAsync(InvocationRequest request)
+    {
+        if (state.RecordExists)
+        {
+            return S.ToStatus(RequestId);
+        }
+
+        if (request.Payload.Length > _options.MaxAsyncPayloadBytes)
+        {
+            throw ErrorCodes.TooLarge($"Request must be smaller than {_options.MaxAsyncPayloadBytes} bytes for the Event invocation type.");
+        }
+
+        var function = await GrainFactory.GetGrain<IFunctionGrain>(request.FunctionName).ResolveAsync(request.Qualifier);
+        var now = clock.UtcNow;
+
+        // The wake-up is registered before the state is written: a crash in between leaves a reminder that finds
+        // no state and removes itself, never a stored event that nothing will wake.
+        await this.RegisterOrUpdateReminder(WakeUpReminder, _options.ReminderPeriod, _options.ReminderPeriod);
+        state.State = new InvocationState
+        {
+            FunctionName = function.Definition.Name,
+            Qualifier = function.Qualifier,
+            Payload = request.Payload,
+            ReceivedAt = now,
+            Phase = InvocationPhase.Pending,
+            NextAttemptAt = now,
+            TraceParent = request.TraceParent,
+        };
+        await state.WriteStateAsync();
+
+        LogAccepted(logger, RequestId, S.FunctionName, S.Qualifier);
+        Publish(InvocationEventKind.Accepted, 0);
+        ScheduleTimer(now);
+        return S.ToStatus(RequestId);
+    }
+
+    public Task<InvocationStatus?> GetStatusAsync() =>
+        Task.FromResult(state.RecordExists ? S.ToStatus(RequestId) : null);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => RunDueWorkAsync();
+
+    private async Task RunDueWorkAsync()
+    {
+        if (!state.RecordExists)
+        {
+            await UnregisterWakeUpAsync();
+            DeactivateOnIdle();
+            return;
+        }
+
+        var now = clock.UtcNow;
+        if (S.IsFinal)
+        {
+            if (S.RetainUntil is { } until && now >= until)
+            {
+                await state.ClearStateAsync();
+                await UnregisterWakeUpAsync();
+                LogCleared(logger, RequestId);
+                Publish(InvocationEventKind.Cleared, S.AttemptCount);
+                DeactivateOnIdle();
+            }
+
+            return;
+        }
+
+        if (S.NextAttemptAt is { } due && due > now)
+        {
+            ScheduleTimer(due);
+            return;
+        }
+
+        await AttemptAsync();
+    }
+
+    private async Task AttemptAsync()
+    {
+        ResolvedFunction function;
+        try
+        {
+            function = await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+        }
+        catch (AsyncInvokeException ex) when (ex.ErrorCode == ErrorCodes.ResourceNotFound)
+        {
+            S.LastError = new ErrorInfo(ex.ErrorCode, ex.Message);
+            await FinishAsync(InvocationCondition.RetriesExhausted, null, fallbackArn: arns.Qualified(S.FunctionName, S.Qualifier), responsePayload: ErrorPayloads.Serialize(ex.ErrorCode, ex.Message), functionError: true);
+            return;
+        }
+        catch (Exception ex) when (ex is not AsyncInvokeException)
+        {
+            LogSystemError(logger, ex, RequestId, S.FunctionName);
+            await HoldBackAsync(null, new ErrorInfo("ServiceException", ex.Message), null);
+            return;
+        }
+
+        if (clock.UtcNow >= retries.Expiry(S.ReceivedAt, function.MaximumEventAge))
+        {
+            await FinishAsync(InvocationCondition.EventAgeExceeded, function);
+            return;
+        }
+
+        if (function.Definition.ReservedConcurrency == 0)
+        {
+            await FinishAsync(InvocationCondition.ZeroReservedConcurrency, function);
+            return;
+        }
+
+        var limiter = function.Definition.ReservedConcurrency is null
+            ? null
+            : GrainFactory.GetGrain<IConcurrencyLimiterGrain>(S.FunctionName);
+        if (limiter is not null
+            && !await limiter.TryAcquireAsync(RequestId, function.Definition.ReservedConcurrency!.Value, function.Definition.Timeout + TimeSpan.FromSeconds(30)))
+        {
+            await HoldBackAsync(function, new ErrorInfo(ErrorCodes.TooManyRequests, "Rate Exceeded."), null);
+            return;
+        }
+
+        AttemptResult result;
+        var startedAt = clock.UtcNow;
+        try
+        {
+            S.PhaseBeforeAttempt = S.Phase;
+            S.Phase = InvocationPhase.Running;
+            S.AttemptCount++;
+            S.NextAttemptAt = startedAt;
+            await state.WriteStateAsync();
+            LogAttemptStarted(logger, RequestId, S.FunctionName, S.AttemptCount);
+            Publish(InvocationEventKind.AttemptStarted, S.AttemptCount);
+
+            result = await runner.RunAsync(function.Definition, new FunctionContext
+            {
+                RequestId = RequestId,
+                FunctionName = S.FunctionName,
+                ExecutedVersion = function.ExecutedVersion,
+                Attempt = S.AttemptCount,
+                Payload = S.Payload,
+                Deadline = startedAt + function.Definition.Timeout,
+                Environment = function.Definition.Environment,
+                TraceParent = S.TraceParent,
+                Time = clock.Time,
+            });
+        }
+        finally
+        {
+            if (limiter is not null)
+            {
+                await limiter.ReleaseAsync(RequestId);
+            }
+        }
+
+        var record = new AttemptRecord
+        {
+            Attempt = S.AttemptCount,
+            StartedAt = startedAt,
+            FinishedAt = clock.UtcNow,
+            Outcome = result.Outcome.ToString(),
+            Error = result.Error,
+        };
+
+        switch (result.Outcome)
+        {
+            case AttemptOutcome.Success:
+                S.History.Add(record);
+                await FinishAsync(InvocationCondition.Success, function, responsePayload: result.Payload);
+                break;
+            case AttemptOutcome.FunctionError:
+                S.History.Add(record);
+                S.LastError = result.Error;
+                var verdict = retries.AfterFunctionError(S.AttemptCount, function.MaximumRetryAttempts, S.ReceivedAt, function.MaximumEventAge);
+                if (verdict.DueAt is { } due)
+                {
+                    await WaitAsync(InvocationPhase.WaitingForRetry, due);
+                    LogRetryScheduled(logger, RequestId, S.FunctionName, S.AttemptCount, due);
+                    Publish(InvocationEventKind.RetryScheduled, S.AttemptCount, due);
+                }
+                else
+                {
+                    await FinishAsync(verdict.Condition!, function, responsePayload: result.Payload, functionError: true);
+                }
+
+                break;
+            default:
+                // A throttle from the function gives its attempt back: it does not count as a retry.
+                S.AttemptCount--;
+                S.Phase = S.PhaseBeforeAttempt;
+                await HoldBackAsync(function, result.Error, result.RetryAfter);
+                break;
+        }
+    }
+
+    private async Task HoldBackAsync(ResolvedFunction? function, ErrorInfo? error, TimeSpan? retryAfter)
+    {
+        S.ThrottleCount++;
+        S.LastError = error;
+        var now = clock.UtcNow;
+        S.History.Add(new AttemptRecord { Attempt = S.AttemptCount + 1, StartedAt = now, FinishedAt = now, Outcome = "Throttled", Error = error });
+        var maximumAge = function?.MaximumEventAge ?? TimeSpan.FromSeconds(FunctionLimits.MaxEventAgeSeconds);
+        var verdict = retries.AfterThrottle(S.ThrottleCount, retryAfter, S.ReceivedAt, maximumAge);
+        if (verdict.DueAt is { } due)
+        {
+            await WaitAsync(InvocationPhase.Throttled, due);
+            LogThrottled(logger, RequestId, S.FunctionName, S.ThrottleCount, due);
+            Publish(InvocationEventKind.Throttled, S.AttemptCount + 1, due);
+        }
+        else
+        {
+            await FinishAsync(InvocationCondition.EventAgeExceeded, function);
+        }
+    }
+
+    private async Task WaitAsync(InvocationPhase phase, DateTimeOffset due)
+    {
+        S.Phase = phase;
+        S.NextAttemptAt = due;
+        await state.WriteStateAsync();
+        ScheduleTimer(due);
+    }
+
+    private async Task FinishAsync(
+        string condition,
+        ResolvedFunction? function,
+        string? fallbackArn = null,
+        byte[]? responsePayload = null,
+        bool functionError = false)
+    {
+        var now = clock.UtcNow;
+        S.Phase = condition == InvocationCondition.Success ? InvocationPhase.Succeeded : InvocationPhase.Failed;
+        S.Condition = condition;
+        S.CompletedAt = now;
+        S.NextAttemptAt = null;
+        S.RetainUntil = now + _options.Retention;
+        S.Record = InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
+            RequestId,
+            function?.FunctionArn ?? fallbackArn ?? S.FunctionName,
+            condition,
+            S.AttemptCount,
+            now,
+            S.Payload,
+            function?.ExecutedVersion ?? FunctionNames.Latest,
+            responsePayload,
+            functionError));
+        await state.WriteStateAsync();
+
+        // The retry wake-up becomes the clean-up wake-up at the end of the retention period.
+        var period = _options.Retention > _options.ReminderPeriod ? _options.Retention : _options.ReminderPeriod;
+        await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
+        _timer?.Dispose();
+        _timer = null;
+
+        LogCompleted(logger, RequestId, S.FunctionName, condition, S.AttemptCount);
+        Publish(InvocationEventKind.Completed, S.AttemptCount, condition: condition);
+    }
+
+    private void ScheduleTimer(DateTimeOffset due)
+    {
+        var wait = due - clock.UtcNow;
+        if (wait < TimeSpan.Zero)
+        {
+            wait = TimeSpan.Zero;
+        }
+
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(
+                static (grain, _) => grain.RunDueWorkAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = wait, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
+        }
+        else
+        {
+            _timer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task UnregisterWakeUpAsync()
+    {
+        if (await this.GetReminder(WakeUpReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private void Publish(InvocationEventKind kind, int attempt, DateTimeOffset? due = null, string? condition = null)
+    {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var e = new InvocationEvent(kind, RequestId, S.FunctionName, attempt, clock.UtcNow, due, condition);
+        foreach (var observer in _observers)
+        {
+            observer.OnEvent(e);
+        }
+    }
+}

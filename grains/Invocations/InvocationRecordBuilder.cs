@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>Writes Lambda's invocation record (version 1.0) for a finished invocation.</summary>
+public static class InvocationRecordBuilder
+{
+    /// <summary>The inputs of a record.</summary>
+    public sealed record Input(
+        string RequestId,
+        string FunctionArn,
+        string Condition,
+        int ApproximateInvokeCount,
+        DateTimeOffset Timestamp,
+        byte[] RequestPayload,
+        string ExecutedVersion,
+        byte[]? ResponsePayload,
+        bool FunctionError);
+
+    /// <summary>The record as JSON text.</summary>
+    public static string Build(Input input)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("version", "1.0");
+            writer.WriteString("timestamp", input.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteStartObject("requestContext");
+            writer.WriteString("requestId", input.RequestId);
+            writer.WriteString("functionArn", input.FunctionArn);
+            writer.WriteString("condition", input.Condition);
+            writer.WriteNumber("approximateInvokeCount", input.ApproximateInvokeCount);
+            writer.WriteEndObject();
+            writer.WritePropertyName("requestPayload");
+            WritePayload(writer, input.RequestPayload);
+            if (input.ApproximateInvokeCount > 0 && input.ResponsePayload is not null)
+            {
+                writer.WriteStartObject("responseContext");
+                writer.WriteNumber("statusCode", 200);
+                writer.WriteString("executedVersion", input.ExecutedVersion);
+                if (input.FunctionError)
+                {
+                    writer.WriteString("functionError", "Unhandled");
+                }
+
+                writer.WriteEndObject();
+                writer.WritePropertyName("responsePayload");
+                WritePayload(writer, input.ResponsePayload);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Embeds a payload as JSON when it is JSON, and as a string otherwise.</summary>
+    public static void WritePayload(Utf8JsonWriter writer, byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (reader.BytesConsumed == payload.Length || IsTrailingWhitespace(payload, (int)reader.BytesConsumed))
+            {
+                document.RootElement.WriteTo(writer);
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: embedded as a string below.
+        }
+
+        writer.WriteStringValue(Encoding.UTF8.GetString(payload));
+    }
+
+    private static bool IsTrailingWhitespace(byte[] payload, int from)
+    {
+        for (var i = from; i < payload.Length; i++)
+        {
+            if (payload[i] is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

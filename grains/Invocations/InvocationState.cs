@@ -1,0 +1,45 @@
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>The stored state of an <see cref="InvocationGrain"/>. Ids are part of the storage format: never renumber.</summary>
+[GenerateSerializer]
+[Alias("AsyncInvoke.InvocationState")]
+public sealed class InvocationState
+{
+    [Id(0)] public string FunctionName { get; set; } = "";
+    [Id(1)] public string Qualifier { get; set; } = "";
+    [Id(2)] public byte[] Payload { get; set; } = [];
+    [Id(3)] public DateTimeOffset ReceivedAt { get; set; }
+    [Id(4)] public InvocationPhase Phase { get; set; }
+    [Id(5)] public int AttemptCount { get; set; }
+    [Id(6)] public int ThrottleCount { get; set; }
+    [Id(7)] public DateTimeOffset? NextAttemptAt { get; set; }
+    [Id(8)] public ErrorInfo? LastError { get; set; }
+    [Id(9)] public string? Condition { get; set; }
+    [Id(10)] public string? Record { get; set; }
+    [Id(11)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(12)] public DateTimeOffset? RetainUntil { get; set; }
+    [Id(13)] public List<AttemptRecord> History { get; set; } = [];
+    [Id(14)] public string? TraceParent { get; set; }
+
+    /// <summary>The phase the invocation was in before its current attempt started (restored if the attempt is lost).</summary>
+    [Id(15)] public InvocationPhase PhaseBeforeAttempt { get; set; }
+
+    public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
+
+    public InvocationStatus ToStatus(string requestId) => new()
+    {
+        RequestId = requestId,
+        FunctionName = FunctionName,
+        Qualifier = Qualifier,
+        Phase = Phase,
+        AttemptCount = AttemptCount,
+        ThrottleCount = ThrottleCount,
+        ReceivedAt = ReceivedAt,
+        NextAttemptAt = NextAttemptAt,
+        CompletedAt = CompletedAt,
+        LastError = LastError,
+        Condition = Condition,
+        Record = Record,
+        History = [.. History],
+    };
+}

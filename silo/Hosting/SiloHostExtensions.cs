@@ -1,0 +1,45 @@
+using Orleans.AsyncInvoke.Hosting;
+
+namespace Orleans.AsyncInvoke.Silo.Hosting;
+
+/// <summary>Wires the silo and its HTTP gateway into a web application.</summary>
+public static partial class SiloHostExtensions
+{
+    /// <summary>Adds the Orleans silo (profile chosen by configuration) and the runtime's services.</summary>
+    public static WebApplicationBuilder AddAsyncInvokeSilo(this WebApplicationBuilder builder)
+    {
+        builder.UseOrleans(silo => silo.UseAsyncInvokeProfile(builder.Configuration));
+        builder.Services.AddAsyncInvoke(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Maps the health endpoint.</summary>
+    public static WebApplication MapAsyncInvokeEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>Says which profile runs, and plainly that the embedded one keeps nothing.</summary>
+    public static WebApplication LogProfile(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.AsyncInvoke.Silo");
+        if (SiloProfiles.Select(app.Configuration) == "embedded")
+        {
+            LogEmbedded(logger);
+        }
+        else
+        {
+            LogRedis(logger);
+        }
+
+        return app;
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning,
+        Message = "Embedded profile: functions, invocations and reminders live in memory and are NOT durable; everything is lost when the silo stops. Set ConnectionStrings__Redis=host:port for the durable Redis profile.")]
+    private static partial void LogEmbedded(ILogger logger);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Redis profile: clustering, grain state and reminders are stored in Redis.")]
+    private static partial void LogRedis(ILogger logger);
+}

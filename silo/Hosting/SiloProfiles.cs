@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.Configuration;
+using Orleans.Persistence;
+using Orleans.Serialization;
+using Orleans.Storage;
+using StackExchange.Redis;
+
+namespace Orleans.AsyncInvoke.Silo.Hosting;
+
+/// <summary>The storage profiles: embedded (memory, no server) and Redis (durable).</summary>
+public static class SiloProfiles
+{
+    /// <summary>The connection string key that switches the silo to the Redis profile.</summary>
+    public const string RedisConnectionName = "Redis";
+
+    /// <summary>Which profile the configuration selects.</summary>
+    public static string Select(IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionName)) ? "embedded" : "redis";
+
+    /// <summary>Configures clustering, grain storage and reminders for the selected profile.</summary>
+    public static ISiloBuilder UseAsyncInvokeProfile(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+
+        var redis = configuration.GetConnectionString(RedisConnectionName);
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            silo.AddMemoryGrainStorage(StorageNames.Functions);
+            silo.AddMemoryGrainStorage(StorageNames.Invocations);
+            silo.UseInMemoryReminderService();
+            return silo;
+        }
+
+        ConfigurationOptions Redis()
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            // Keep retrying while Redis restarts instead of failing the silo at the first refused connection.
+            options.AbortOnConnectFail = false;
+            return options;
+        }
+
+        if (!IPAddress.TryParse(cluster.AdvertisedAddress, out var advertised))
+        {
+            throw new OptionsValidationException(ClusterHostingOptions.SectionName, typeof(ClusterHostingOptions),
+                [$"{ClusterHostingOptions.SectionName}:AdvertisedAddress must be an IP address (was '{cluster.AdvertisedAddress}')."]);
+        }
+
+        silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UseRedisClustering(o => o.ConfigurationOptions = Redis());
+        foreach (var name in new[] { StorageNames.Functions, StorageNames.Invocations })
+        {
+            silo.AddRedisGrainStorage(name, o =>
+            {
+                o.ConfigurationOptions = Redis();
+                o.DeleteStateOnClear = true;
+            });
+            // The Orleans binary serializer honours [Id]/[Alias], so stored state outlives renames of .NET types.
+            silo.Services.AddOptions<RedisStorageOptions>(name)
+                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = Redis());
+        return silo;
+    }
+}
