@@ -1,0 +1,143 @@
+using Orleans.AsyncInvoke.Execution;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Invocations;
+
+namespace Orleans.AsyncInvoke.Client;
+
+/// <summary>The <see cref="IAsyncInvoker"/> over an Orleans cluster client.</summary>
+public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
+{
+    public async Task<InvokeResponse> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (name, qualifier) = SplitName(request.FunctionName, request.Qualifier);
+        if (request.RequestId is not null && !RequestIds.IsValid(request.RequestId))
+        {
+            throw ErrorCodes.InvalidParameter("RequestId must be 1 to 128 printable ASCII characters without '/'.");
+        }
+
+        switch (request.InvocationType)
+        {
+            case InvocationType.Event:
+                var requestId = request.RequestId ?? RequestIds.New();
+                var status = await client.GetGrain<IInvocationGrain>(requestId).AcceptAsync(new InvocationRequest
+                {
+                    FunctionName = name,
+                    Qualifier = qualifier,
+                    Payload = request.Payload,
+                    TraceParent = request.TraceParent,
+                }).WaitAsync(cancellationToken);
+                return new InvokeResponse { RequestId = requestId, StatusCode = 202, ExecutedVersion = status.Qualifier };
+            case InvocationType.RequestResponse:
+                var result = await client.GetGrain<IFunctionInvokerGrain>(0)
+                    .InvokeAsync(name, qualifier, request.Payload, request.RequestId).WaitAsync(cancellationToken);
+                return new InvokeResponse
+                {
+                    RequestId = result.RequestId,
+                    StatusCode = 200,
+                    Payload = result.Payload,
+                    FunctionError = result.FunctionError,
+                    ExecutedVersion = result.ExecutedVersion,
+                };
+            case InvocationType.DryRun:
+                var resolved = await Function(name).ResolveAsync(qualifier).WaitAsync(cancellationToken);
+                return new InvokeResponse { RequestId = request.RequestId ?? RequestIds.New(), StatusCode = 204, ExecutedVersion = resolved.ExecutedVersion };
+            default:
+                throw ErrorCodes.InvalidParameter($"Unknown invocation type '{request.InvocationType}'.");
+        }
+    }
+
+    public async Task<string> InvokeEventAsync(string functionName, byte[] payload, CancellationToken cancellationToken = default) =>
+        (await InvokeAsync(new InvokeRequest { FunctionName = functionName, Payload = payload }, cancellationToken)).RequestId;
+
+    public Task<InvocationStatus?> GetInvocationAsync(string requestId, CancellationToken cancellationToken = default) =>
+        RequestIds.IsValid(requestId)
+            ? client.GetGrain<IInvocationGrain>(requestId).GetStatusAsync().WaitAsync(cancellationToken)
+            : Task.FromResult<InvocationStatus?>(null);
+
+    public Task<FunctionDefinition> CreateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default) =>
+        Function(functionName).CreateAsync(input).WaitAsync(cancellationToken);
+
+    public Task<FunctionDefinition> PutFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default) =>
+        Function(functionName).UpsertAsync(input).WaitAsync(cancellationToken);
+
+    public Task<FunctionDefinition> UpdateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default) =>
+        Function(functionName).UpdateAsync(input).WaitAsync(cancellationToken);
+
+    public Task<FunctionDefinition?> GetFunctionAsync(string functionName, CancellationToken cancellationToken = default) =>
+        FunctionNames.IsValid(functionName)
+            ? Function(functionName).GetAsync().WaitAsync(cancellationToken)
+            : Task.FromResult<FunctionDefinition?>(null);
+
+    public async Task<FunctionPage> ListFunctionsAsync(string? marker = null, int maxItems = 50, CancellationToken cancellationToken = default)
+    {
+        if (maxItems is < 1 or > 50)
+        {
+            throw ErrorCodes.ValidationFailed([$"Value '{maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 50"]);
+        }
+
+        var names = await client.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key)
+            .ListAsync(marker, maxItems + 1).WaitAsync(cancellationToken);
+        var page = names.Take(maxItems).ToList();
+        var definitions = await Task.WhenAll(page.Select(n => Function(n).GetAsync())).WaitAsync(cancellationToken);
+        return new FunctionPage
+        {
+            Functions = [.. definitions.OfType<FunctionDefinition>()],
+            NextMarker = names.Count > maxItems ? page[^1] : null,
+        };
+    }
+
+    public Task DeleteFunctionAsync(string functionName, CancellationToken cancellationToken = default) =>
+        Function(functionName).DeleteAsync().WaitAsync(cancellationToken);
+
+    public Task<EventInvokeConfig> PutEventInvokeConfigAsync(string functionName, EventInvokeConfigInput input, string? qualifier = null, CancellationToken cancellationToken = default)
+    {
+        var (name, q) = SplitName(functionName, qualifier);
+        return Function(name).PutEventInvokeConfigAsync(q, input).WaitAsync(cancellationToken);
+    }
+
+    public Task<EventInvokeConfig> UpdateEventInvokeConfigAsync(string functionName, EventInvokeConfigInput input, string? qualifier = null, CancellationToken cancellationToken = default)
+    {
+        var (name, q) = SplitName(functionName, qualifier);
+        return Function(name).UpdateEventInvokeConfigAsync(q, input).WaitAsync(cancellationToken);
+    }
+
+    public Task<EventInvokeConfig> GetEventInvokeConfigAsync(string functionName, string? qualifier = null, CancellationToken cancellationToken = default)
+    {
+        var (name, q) = SplitName(functionName, qualifier);
+        return Function(name).GetEventInvokeConfigAsync(q).WaitAsync(cancellationToken);
+    }
+
+    public Task<EventInvokeConfigPage> ListEventInvokeConfigsAsync(string functionName, string? marker = null, int? maxItems = null, CancellationToken cancellationToken = default) =>
+        Function(functionName).ListEventInvokeConfigsAsync(marker, maxItems).WaitAsync(cancellationToken);
+
+    public Task DeleteEventInvokeConfigAsync(string functionName, string? qualifier = null, CancellationToken cancellationToken = default)
+    {
+        var (name, q) = SplitName(functionName, qualifier);
+        return Function(name).DeleteEventInvokeConfigAsync(q).WaitAsync(cancellationToken);
+    }
+
+    private IFunctionGrain Function(string name) => client.GetGrain<IFunctionGrain>(name);
+
+    /// <summary>Accepts <c>name</c> or <c>name:qualifier</c>; a qualifier in both places must agree.</summary>
+    private static (string Name, string? Qualifier) SplitName(string functionName, string? qualifier)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(functionName);
+        var colon = functionName.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? functionName : functionName[..colon];
+        var embedded = colon < 0 ? null : functionName[(colon + 1)..];
+        if (embedded is not null && qualifier is not null && embedded != qualifier)
+        {
+            throw ErrorCodes.InvalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
+        }
+
+        if (!FunctionNames.IsValid(name))
+        {
+            throw ErrorCodes.ValidationFailed([
+                $"Value '{functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_-]{{1,64}}$",
+            ]);
+        }
+
+        return (name, embedded ?? qualifier);
+    }
+}

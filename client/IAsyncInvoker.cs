@@ -1,0 +1,53 @@
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Invocations;
+
+namespace Orleans.AsyncInvoke.Client;
+
+/// <summary>
+/// The client SDK: invoke functions, follow invocations, manage functions and their asynchronous settings.
+/// Failures surface as <see cref="AsyncInvokeException"/> carrying Lambda's error code.
+/// </summary>
+public interface IAsyncInvoker
+{
+    /// <summary>Invokes a function: <c>Event</c> answers 202 once the event is stored, <c>RequestResponse</c> with the response.</summary>
+    Task<InvokeResponse> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Invokes <paramref name="functionName"/> asynchronously and returns the request id.</summary>
+    Task<string> InvokeEventAsync(string functionName, byte[] payload, CancellationToken cancellationToken = default);
+
+    /// <summary>The status of an asynchronous invocation, or <c>null</c> when the id is unknown.</summary>
+    Task<InvocationStatus?> GetInvocationAsync(string requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a function; fails with <c>ResourceConflictException</c> when it exists.</summary>
+    Task<FunctionDefinition> CreateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a function or changes the given settings of an existing one.</summary>
+    Task<FunctionDefinition> PutFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the given settings of an existing function.</summary>
+    Task<FunctionDefinition> UpdateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default);
+
+    /// <summary>A function's definition, or <c>null</c> when it does not exist.</summary>
+    Task<FunctionDefinition?> GetFunctionAsync(string functionName, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of functions in name order (1 to 50 a page).</summary>
+    Task<FunctionPage> ListFunctionsAsync(string? marker = null, int maxItems = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a function and its configurations.</summary>
+    Task DeleteFunctionAsync(string functionName, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the event-invoke-config of a qualifier (omitted settings are dropped).</summary>
+    Task<EventInvokeConfig> PutEventInvokeConfigAsync(string functionName, EventInvokeConfigInput input, string? qualifier = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Merges settings into the event-invoke-config of a qualifier.</summary>
+    Task<EventInvokeConfig> UpdateEventInvokeConfigAsync(string functionName, EventInvokeConfigInput input, string? qualifier = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The event-invoke-config of a qualifier; <c>ResourceNotFoundException</c> when none is set.</summary>
+    Task<EventInvokeConfig> GetEventInvokeConfigAsync(string functionName, string? qualifier = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of a function's event-invoke-configs.</summary>
+    Task<EventInvokeConfigPage> ListEventInvokeConfigsAsync(string functionName, string? marker = null, int? maxItems = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the event-invoke-config of a qualifier.</summary>
+    Task DeleteEventInvokeConfigAsync(string functionName, string? qualifier = null, CancellationToken cancellationToken = default);
+}

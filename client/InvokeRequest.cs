@@ -1,0 +1,26 @@
+namespace Orleans.AsyncInvoke.Client;
+
+/// <summary>An invocation as a caller describes it.</summary>
+public sealed class InvokeRequest
+{
+    /// <summary>The function: a name, or <c>name:qualifier</c>.</summary>
+    public required string FunctionName { get; init; }
+
+    /// <summary>The qualifier, when not part of <see cref="FunctionName"/>; <c>$LATEST</c> by default.</summary>
+    public string? Qualifier { get; init; }
+
+    /// <summary>The event.</summary>
+    public byte[] Payload { get; init; } = [];
+
+    /// <summary>How to run it. Default <see cref="InvocationType.Event"/>.</summary>
+    public InvocationType InvocationType { get; init; } = InvocationType.Event;
+
+    /// <summary>
+    /// A request id of the caller's choosing (1–128 printable characters). Sending the same id again returns the
+    /// first invocation instead of starting a second one.
+    /// </summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>W3C trace context to continue.</summary>
+    public string? TraceParent { get; init; }
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.AsyncInvoke.Client;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.TestingHost;
+
+namespace Orleans.AsyncInvoke.Tests.Infrastructure;
+
+/// <summary>
+/// Two in-process silos sharing one fake clock that drives grain timers, delays and timeouts. Background areas
+/// (membership, messaging, reminders) stay on real time so advancing the clock does not disturb the cluster.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public InvocationEventLog Events { get; } = new();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IAsyncInvoker Invoker { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AsyncInvoke:Functions:echo:Target"] = "dotnet:echo",
+            });
+            host.Services.AddSingleton<TimeProvider>(Time);
+            host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            host.Services.AddSingleton<IInvocationObserver>(Events);
+            host.Services.AddAsyncInvoke(host.Configuration);
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Functions);
+            silo.AddMemoryGrainStorage(StorageNames.Invocations);
+            silo.UseInMemoryReminderService();
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Invoker = new AsyncInvoker(Cluster.Client);
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Creates a function with a unique name so tests sharing the cluster never see each other's events.</summary>
+    public async Task<string> CreateFunctionAsync(string target, TimeSpan? timeout = null, int? reservedConcurrency = null)
+    {
+        var name = $"{target.Replace("dotnet:", "", StringComparison.Ordinal)}-{Guid.NewGuid():N}";
+        await Invoker.CreateFunctionAsync(name, new FunctionDefinitionInput { Target = target, Timeout = timeout, ReservedConcurrency = reservedConcurrency });
+        return name;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
