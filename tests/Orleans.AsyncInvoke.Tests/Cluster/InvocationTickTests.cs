@@ -1,0 +1,74 @@
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+using Orleans.Runtime;
+
+namespace Orleans.AsyncInvoke.Tests.Cluster;
+
+/// <summary>Wake-ups (reminder ticks) are delivered by hand here, as a late or repeated reminder would deliver them.</summary>
+[Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class InvocationTickTests(ClusterFixture fixture)
+{
+    private static readonly TickStatus Tick = new(DateTime.UnixEpoch, TimeSpan.FromMinutes(1), DateTime.UnixEpoch);
+
+    [Fact]
+    public async Task DuplicateTicks_BeforeTheRetryIsDue_RunNothing()
+    {
+        var fn = await fixture.CreateFunctionAsync("dotnet:flaky");
+        var id = await fixture.Invoker.InvokeEventAsync(fn, []);
+        await fixture.Events.WaitAsync(id, InvocationEventKind.RetryScheduled, attempt: 1);
+        var reminder = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>();
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => reminder.ReceiveReminder("wake-up", Tick)));
+
+        Assert.Single(fixture.Events.For(id), e => e.Kind == InvocationEventKind.AttemptStarted);
+        Assert.Equal(InvocationPhase.WaitingForRetry, (await fixture.Invoker.GetInvocationAsync(id))!.Phase);
+    }
+
+    [Fact]
+    public async Task DuplicateTicks_WhenTheRetryIsDue_RunItExactlyOnce()
+    {
+        var fn = await fixture.CreateFunctionAsync("dotnet:flaky");
+        var id = await fixture.Invoker.InvokeEventAsync(fn, []);
+        await fixture.Events.WaitAsync(id, InvocationEventKind.RetryScheduled, attempt: 1);
+        var reminder = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>();
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => reminder.ReceiveReminder("wake-up", Tick)));
+        await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
+        await reminder.ReceiveReminder("wake-up", Tick);
+
+        Assert.Equal(2, fixture.Events.For(id).Count(e => e.Kind == InvocationEventKind.AttemptStarted));
+        Assert.Single(fixture.Events.For(id), e => e.Kind == InvocationEventKind.Completed);
+        Assert.Equal(2, (await fixture.Invoker.GetInvocationAsync(id))!.AttemptCount);
+    }
+
+    [Fact]
+    public async Task Retention_KeepsAFinishedInvocationReadableThenClearsIt()
+    {
+        var fn = await fixture.CreateFunctionAsync("dotnet:echo");
+        var id = await fixture.Invoker.InvokeEventAsync(fn, []);
+        await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
+        var reminder = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>();
+
+        fixture.Time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
+        await reminder.ReceiveReminder("wake-up", Tick);
+        Assert.NotNull(await fixture.Invoker.GetInvocationAsync(id));
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await reminder.ReceiveReminder("wake-up", Tick);
+        await fixture.Events.WaitAsync(id, InvocationEventKind.Cleared);
+        Assert.Null(await fixture.Invoker.GetInvocationAsync(id));
+    }
+
+    [Fact]
+    public async Task Tick_ForAnUnknownRequestId_CreatesNothing()
+    {
+        var id = RequestIds.New();
+
+        await fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>().ReceiveReminder("wake-up", Tick);
+
+        Assert.Null(await fixture.Invoker.GetInvocationAsync(id));
+        Assert.Empty(fixture.Events.For(id));
+    }
+}
