@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace Orleans.AsyncInvoke.Tests.Infrastructure;
+
+/// <summary>The real silo executable, started as its own process, with its output captured for the test to await.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly ConcurrentQueue<(Func<string, bool> Match, TaskCompletionSource Done)> _waiters = new();
+
+    private SiloProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment)
+    {
+        var directory = SiloDirectory();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(directory, "Orleans.AsyncInvoke.Silo.dll"), "--urls", $"http://127.0.0.1:{httpPort}" },
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var silo = new SiloProcess(Process.Start(start)!);
+        silo._process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
+        silo._process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
+        silo._process.BeginOutputReadLine();
+        silo._process.BeginErrorReadLine();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (silo._process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with {silo._process.ExitCode}:\n{silo.Output}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/healthz"))).IsSuccessStatusCode
+                    && silo.Output.Contains("function(s) from configuration", StringComparison.Ordinal))
+                {
+                    return silo;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The silo did not become healthy:\n{silo.Output}");
+    }
+
+    /// <summary>Completes when a line of output contains every one of <paramref name="fragments"/>.</summary>
+    public Task WaitForLineAsync(params string[] fragments)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool Match(string line) => fragments.All(f => line.Contains(f, StringComparison.Ordinal));
+        _waiters.Enqueue((Match, done));
+        if (Output.Split('\n').Any(Match))
+        {
+            done.TrySetResult();
+        }
+
+        return done.Task;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, as a crash or an OOM kill.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        foreach (var (match, done) in _waiters)
+        {
+            if (!done.Task.IsCompleted && match(line))
+            {
+                done.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>The silo's build output, beside this test assembly's in the same configuration.</summary>
+    private static string SiloDirectory()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = testDirectory.Name;
+        var configuration = testDirectory.Parent!.Name;
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.AsyncInvoke.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var directory = Path.Combine(root?.FullName ?? throw new DirectoryNotFoundException("Orleans.AsyncInvoke.sln not found above the test assembly."), "silo", "bin", configuration, framework);
+        return File.Exists(Path.Combine(directory, "Orleans.AsyncInvoke.Silo.dll"))
+            ? directory
+            : throw new FileNotFoundException($"Build the silo first: {directory} has no Orleans.AsyncInvoke.Silo.dll.");
+    }
+}

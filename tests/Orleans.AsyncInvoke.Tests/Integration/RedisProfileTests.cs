@@ -1,0 +1,90 @@
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+
+namespace Orleans.AsyncInvoke.Tests.Integration;
+
+/// <summary>The real silo executable in the Redis profile, against a real redis-server, killed with SIGKILL.</summary>
+[Trait("Category", "Integration")]
+public sealed class RedisProfileTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task AcceptedInvocations_WhenTheSiloIsKilled_AllCompleteAfterARestart()
+    {
+        var silo = new RedisSilo(redis);
+        var first = await silo.StartAsync();
+        var (client, invoker) = await silo.ConnectAsync();
+        var flaky = new List<string>();
+        var sleeping = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            flaky.Add(await invoker.InvokeEventAsync("flaky", Encoding.UTF8.GetBytes("""{"failTimes":2}""")));
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            sleeping.Add(await invoker.InvokeEventAsync("sleep", Encoding.UTF8.GetBytes("""{"ms":5000}""")));
+        }
+
+        first.Kill();
+        await client.StopAsync();
+        client.Dispose();
+        var finishedBeforeKill = flaky.Concat(sleeping).Where(id => first.Output.Split('\n').Any(line => line.Contains(id, StringComparison.Ordinal) && line.Contains("ended with", StringComparison.Ordinal))).ToList();
+        Assert.Empty(finishedBeforeKill);
+
+        await using var second = await silo.StartAsync();
+
+        // Nobody touches the invocations: only their durable wake-ups can bring them back.
+        await Task.WhenAll(flaky.Concat(sleeping).Select(id => second.WaitForLineAsync(id, "ended with Success"))).WaitAsync(Patience);
+
+        var (client2, invoker2) = await silo.ConnectAsync();
+        using (client2)
+        {
+            foreach (var id in flaky)
+            {
+                var status = await invoker2.GetInvocationAsync(id);
+                Assert.NotNull(status);
+                Assert.Equal((InvocationPhase.Succeeded, 3), (status.Phase, status.AttemptCount));
+            }
+
+            foreach (var id in sleeping)
+            {
+                var status = await invoker2.GetInvocationAsync(id);
+                Assert.NotNull(status);
+                Assert.Equal((InvocationPhase.Succeeded, 1), (status.Phase, status.AttemptCount));
+            }
+
+            await client2.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task FinishedInvocation_IsReadableAfterTheSiloRestarts()
+    {
+        var silo = new RedisSilo(redis);
+        var first = await silo.StartAsync();
+        var (client, invoker) = await silo.ConnectAsync();
+        var id = await invoker.InvokeEventAsync("echo", Encoding.UTF8.GetBytes("""{"keep":"me"}"""));
+        await first.WaitForLineAsync(id, "ended with Success").WaitAsync(Patience);
+        var before = await invoker.GetInvocationAsync(id);
+        first.Kill();
+        await client.StopAsync();
+        client.Dispose();
+
+        await using var second = await silo.StartAsync();
+        var (client2, invoker2) = await silo.ConnectAsync();
+        using (client2)
+        {
+            var after = await invoker2.GetInvocationAsync(id);
+
+            Assert.NotNull(after);
+            Assert.Equal(InvocationPhase.Succeeded, after.Phase);
+            Assert.Equal(before!.Record, after.Record);
+            Assert.Contains("\"keep\":\"me\"", after.Record!, StringComparison.Ordinal);
+            await client2.StopAsync();
+        }
+    }
+}

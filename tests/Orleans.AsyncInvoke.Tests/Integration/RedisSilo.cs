@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.AsyncInvoke.Client;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+using Orleans.Configuration;
+
+namespace Orleans.AsyncInvoke.Tests.Integration;
+
+/// <summary>The settings of one Redis-profile silo that a test starts, kills and starts again on the same ports.</summary>
+internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60)
+{
+    private readonly string _clusterId = $"it-{Guid.NewGuid():N}";
+    private readonly int _siloPort = FreePort.Next();
+    private readonly int _gatewayPort = FreePort.Next();
+    private readonly int _httpPort = FreePort.Next();
+
+    public Task<SiloProcess> StartAsync() => SiloProcess.StartAsync(_httpPort, new Dictionary<string, string>
+    {
+        ["ConnectionStrings__Redis"] = redis.ConnectionString,
+        ["AsyncInvoke__Cluster__ClusterId"] = _clusterId,
+        ["AsyncInvoke__Cluster__ServiceId"] = _clusterId,
+        ["AsyncInvoke__Cluster__SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
+        ["AsyncInvoke__Cluster__GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
+        ["AsyncInvoke__TimeCompression"] = timeCompression.ToString(CultureInfo.InvariantCulture),
+    });
+
+    /// <summary>An Orleans client host connected to the silo's gateway, with the SDK registered.</summary>
+    public async Task<(IHost Host, IAsyncInvoker Invoker)> ConnectAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client => client
+            .UseStaticClustering(new IPEndPoint(IPAddress.Loopback, _gatewayPort))
+            .Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = _clusterId;
+                o.ServiceId = _clusterId;
+            }));
+        builder.Services.AddAsyncInvokeClient();
+        var host = builder.Build();
+        await host.StartAsync();
+        return (host, host.Services.GetRequiredService<IAsyncInvoker>());
+    }
+}
