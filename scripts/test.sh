@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test project; ends with "N passed, N failed[, N skipped]".
+# Installs redis-server (integration tests start their own) when it is missing and we are root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+results="artifacts/test-results"
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing redis-server..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is required for the integration tests: install it (apt-get install redis-server)." >&2
+    exit 1
+  fi
+fi
+
+dotnet build Orleans.AsyncInvoke.sln -c "$configuration" -nologo -clp:ErrorsOnly -warnaserror
+
+rm -rf "$results"
+status=0
+dotnet test Orleans.AsyncInvoke.sln -c "$configuration" --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
+
+passed=0; failed=0; skipped=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  value() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(value total); executed=$(value executed)
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without a counted test failure (crash, build or discovery error).
+  failed=1
+fi
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
