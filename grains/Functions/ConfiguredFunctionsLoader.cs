@@ -11,6 +11,7 @@ namespace Orleans.AsyncInvoke.Functions;
 internal sealed partial class ConfiguredFunctionsLoader(
     IGrainFactory grains,
     IOptions<AsyncInvokeOptions> options,
+    SiloReadiness readiness,
     ILogger<ConfiguredFunctionsLoader> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -52,6 +53,7 @@ internal sealed partial class ConfiguredFunctionsLoader(
         }
 
         LogApplied(logger, options.Value.Functions.Count);
+        readiness.MarkFunctionsApplied();
     }
 
     [LoggerMessage(EventId = LogEvents.FunctionsApplied, Level = LogLevel.Information, Message = "Applied {Count} function(s) from configuration")]

@@ -37,6 +37,7 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<FunctionArns>();
         services.AddSingleton<FunctionRunner>();
         services.AddSingleton<IFunctionRuntime, DotNetFunctionRuntime>();
+        services.AddSingleton<SiloReadiness>();
         services.AddSingleton<ConfiguredFunctionsLoader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConfiguredFunctionsLoader>());
 

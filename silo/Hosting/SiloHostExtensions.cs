@@ -1,3 +1,4 @@
+using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 
 namespace Orleans.AsyncInvoke.Silo.Hosting;
@@ -17,6 +18,25 @@ public static partial class SiloHostExtensions
     public static WebApplication MapAsyncInvokeEndpoints(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (SiloReadiness readiness, IGrainFactory grains, CancellationToken cancellationToken) =>
+        {
+            if (!readiness.FunctionsApplied)
+            {
+                return Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            try
+            {
+                // A grain call that reads storage: proves the silo is active and its store answers.
+                await grains.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key).ListAsync(null, 1)
+                    .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return Results.Text("ready");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return Results.Text($"not ready: {ex.GetType().Name}", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
         return app;
     }
 

@@ -1,20 +1,21 @@
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Testing;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
 
 namespace Orleans.AsyncInvoke.Tests.Integration;
 
 /// <summary>The real silo executable in the Redis profile, against a real redis-server, killed with SIGKILL.</summary>
 [Trait("Category", "Integration")]
-public sealed class RedisProfileTests(RedisServer redis) : IClassFixture<RedisServer>
+public sealed class RedisProfileTests(RedisFixture fixture) : IClassFixture<RedisFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     [Fact]
     public async Task AcceptedInvocations_WhenTheSiloIsKilled_AllCompleteAfterARestart()
     {
-        var silo = new RedisSilo(redis);
+        var silo = new RedisSilo(fixture.Server);
         var first = await silo.StartAsync();
         var (client, invoker) = await silo.ConnectAsync();
         var flaky = new List<string>();
@@ -64,7 +65,7 @@ public sealed class RedisProfileTests(RedisServer redis) : IClassFixture<RedisSe
     [Fact]
     public async Task FinishedInvocation_IsReadableAfterTheSiloRestarts()
     {
-        var silo = new RedisSilo(redis);
+        var silo = new RedisSilo(fixture.Server);
         var first = await silo.StartAsync();
         var (client, invoker) = await silo.ConnectAsync();
         var id = await invoker.InvokeEventAsync("echo", Encoding.UTF8.GetBytes("""{"keep":"me"}"""));

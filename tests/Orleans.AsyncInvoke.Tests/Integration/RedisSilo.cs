@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.AsyncInvoke.Client;
-using Orleans.AsyncInvoke.Tests.Infrastructure;
+using Orleans.AsyncInvoke.Testing;
 using Orleans.Configuration;
 
 namespace Orleans.AsyncInvoke.Tests.Integration;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orleans.AsyncInvoke.Tests.Infrastructure;
+namespace Orleans.AsyncInvoke.Testing;
 
-internal static class FreePort
+public static class FreePort
 {
     /// <summary>A TCP port nobody listens on right now.</summary>
     public static int Next()

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
-namespace Orleans.AsyncInvoke.Tests.Infrastructure;
+namespace Orleans.AsyncInvoke.Testing;
 
 /// <summary>The real silo executable, started as its own process, with its output captured for the test to await.</summary>
 public sealed class SiloProcess : IAsyncDisposable
@@ -63,8 +63,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
             try
             {
-                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/healthz"))).IsSuccessStatusCode
-                    && silo.Output.Contains("function(s) from configuration", StringComparison.Ordinal))
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"))).IsSuccessStatusCode)
                 {
                     return silo;
                 }
@@ -81,7 +80,7 @@ public sealed class SiloProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The silo did not become healthy:\n{silo.Output}");
+        throw new TimeoutException($"The silo did not become ready:\n{silo.Output}");
     }
 
     /// <summary>Completes when a line of output contains every one of <paramref name="fragments"/>.</summary>

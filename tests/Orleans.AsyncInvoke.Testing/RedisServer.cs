@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using StackExchange.Redis;
 
-namespace Orleans.AsyncInvoke.Tests.Infrastructure;
+namespace Orleans.AsyncInvoke.Testing;
 
 /// <summary>A real <c>redis-server</c> on a free port with its own temporary directory (append-only file on).</summary>
-public sealed class RedisServer : IAsyncLifetime
+public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
 
@@ -14,7 +14,7 @@ public sealed class RedisServer : IAsyncLifetime
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public async Task InitializeAsync()
+    public async Task StartAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
         var start = new ProcessStartInfo("redis-server")
@@ -54,7 +54,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -72,6 +72,6 @@ public sealed class RedisServer : IAsyncLifetime
             // A leftover temporary directory is harmless.
         }
 
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }
