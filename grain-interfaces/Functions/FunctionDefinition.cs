@@ -29,4 +29,17 @@ public sealed record FunctionDefinition
 
     /// <summary>When the definition last changed.</summary>
     [Id(7)] public DateTimeOffset LastModified { get; init; }
+
+    /// <summary><c>$LATEST</c>, or the number of a published version.</summary>
+    [Id(8)] public string Version { get; init; } = FunctionNames.Latest;
+
+    /// <summary>Changes on every update; lets a caller detect concurrent changes.</summary>
+    [Id(9)] public string RevisionId { get; init; } = "";
+
+    /// <summary>Whether <paramref name="other"/> runs the same way (target, settings); ignores version bookkeeping.</summary>
+    public bool SameBehaviourAs(FunctionDefinition other) =>
+        Target == other.Target && Timeout == other.Timeout && Description == other.Description
+        && DeadLetterTarget == other.DeadLetterTarget
+        && Environment.Count == other.Environment.Count
+        && Environment.All(e => other.Environment.TryGetValue(e.Key, out var v) && v == e.Value);
 }

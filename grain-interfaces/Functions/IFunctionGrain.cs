@@ -29,6 +29,50 @@ public interface IFunctionGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
+    /// <summary>The definition of a qualifier ($LATEST, a version or an alias); fails when either does not exist.</summary>
+    [Alias("GetQualified"), AlwaysInterleave]
+    Task<FunctionDefinition> GetQualifiedAsync(string? qualifier);
+
+    /// <summary>Publishes the current <c>$LATEST</c> as a new numbered version (or returns the last one if nothing changed).</summary>
+    [Alias("PublishVersion")]
+    Task<FunctionDefinition> PublishVersionAsync(string? description);
+
+    /// <summary><c>$LATEST</c> followed by every published version, oldest first.</summary>
+    [Alias("ListVersions"), ReadOnly]
+    Task<IReadOnlyList<FunctionDefinition>> ListVersionsAsync();
+
+    /// <summary>Deletes one published version; fails when an alias points at it.</summary>
+    [Alias("DeleteVersion")]
+    Task DeleteVersionAsync(string version);
+
+    /// <summary>Creates an alias for a version.</summary>
+    [Alias("CreateAlias")]
+    Task<AliasConfiguration> CreateAliasAsync(string name, string functionVersion, string? description);
+
+    /// <summary>An alias; fails with 404 when it does not exist.</summary>
+    [Alias("GetAlias"), ReadOnly]
+    Task<AliasConfiguration> GetAliasAsync(string name);
+
+    /// <summary>Points an alias at another version and/or changes its description.</summary>
+    [Alias("UpdateAlias")]
+    Task<AliasConfiguration> UpdateAliasAsync(string name, string? functionVersion, string? description);
+
+    /// <summary>Deletes an alias and its event-invoke-config.</summary>
+    [Alias("DeleteAlias")]
+    Task DeleteAliasAsync(string name);
+
+    /// <summary>Every alias, by name.</summary>
+    [Alias("ListAliases"), ReadOnly]
+    Task<IReadOnlyList<AliasConfiguration>> ListAliasesAsync();
+
+    /// <summary>The recursive-loop setting: <c>Terminate</c> (default) or <c>Allow</c>.</summary>
+    [Alias("GetRecursiveLoop"), ReadOnly]
+    Task<string> GetRecursiveLoopAsync();
+
+    /// <summary>Sets the recursive-loop setting.</summary>
+    [Alias("PutRecursiveLoop")]
+    Task<string> PutRecursiveLoopAsync(string recursiveLoop);
+
     /// <summary>The definition and effective settings for a qualifier; fails when either does not exist.</summary>
     [Alias("Resolve"), AlwaysInterleave]
     Task<ResolvedFunction> ResolveAsync(string? qualifier);

@@ -10,4 +10,16 @@ public sealed class FunctionState
 
     /// <summary>Event-invoke-configs by qualifier.</summary>
     [Id(1)] public Dictionary<string, EventInvokeConfig> EventInvokeConfigs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Published versions by number.</summary>
+    [Id(2)] public SortedDictionary<int, FunctionDefinition> Versions { get; set; } = [];
+
+    /// <summary>The number the next published version gets.</summary>
+    [Id(3)] public int NextVersion { get; set; } = 1;
+
+    /// <summary>Aliases by name.</summary>
+    [Id(4)] public Dictionary<string, AliasConfiguration> Aliases { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>Terminate</c> or <c>Allow</c>.</summary>
+    [Id(5)] public string RecursiveLoop { get; set; } = "Terminate";
 }

@@ -19,6 +19,16 @@ internal static class FunctionValidation
         }
     }
 
+    public static void ValidateAliasName(string name)
+    {
+        if (name.Length is < 1 or > 128 || name.All(char.IsAsciiDigit) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw ErrorCodes.ValidationFailed([
+                $"Value '{name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)",
+            ]);
+        }
+    }
+
     public static void ValidateRanges(EventInvokeConfigInput input)
     {
         var violations = new List<string>();

@@ -1,5 +1,7 @@
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Silo.Gateway;
+using Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 
 namespace Orleans.AsyncInvoke.Silo.Hosting;
 
@@ -11,12 +13,15 @@ public static partial class SiloHostExtensions
     {
         builder.UseOrleans(silo => silo.UseAsyncInvokeProfile(builder.Configuration));
         builder.Services.AddAsyncInvoke(builder.Configuration);
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
         return builder;
     }
 
-    /// <summary>Maps the health endpoint.</summary>
+    /// <summary>Maps the Lambda-compatible API, the other entry points, invocation status and the health probes.</summary>
     public static WebApplication MapAsyncInvokeEndpoints(this WebApplication app)
     {
+        app.MapLambdaApi();
+        app.MapEntryPoints();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (SiloReadiness readiness, IGrainFactory grains, CancellationToken cancellationToken) =>
         {

@@ -1,0 +1,91 @@
+using System.Text;
+using System.Text.Json;
+using Orleans.AsyncInvoke.Invocations;
+
+namespace Orleans.AsyncInvoke.Silo.Gateway;
+
+/// <summary>The JSON of <c>GET /invocations/{requestId}</c>.</summary>
+internal static class InvocationStatusJson
+{
+    public static string Write(InvocationStatus s)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("requestId", s.RequestId);
+            w.WriteString("functionName", s.FunctionName);
+            w.WriteString("qualifier", s.Qualifier);
+            w.WriteString("status", s.Phase.ToString());
+            w.WriteNumber("attempts", s.AttemptCount);
+            w.WriteNumber("throttles", s.ThrottleCount);
+            w.WriteString("receivedAt", s.ReceivedAt);
+            WriteTime(w, "nextAttemptAt", s.NextAttemptAt);
+            WriteTime(w, "completedAt", s.CompletedAt);
+            if (s.Condition is null)
+            {
+                w.WriteNull("condition");
+            }
+            else
+            {
+                w.WriteString("condition", s.Condition);
+            }
+
+            if (s.LastError is null)
+            {
+                w.WriteNull("lastError");
+            }
+            else
+            {
+                w.WriteStartObject("lastError");
+                w.WriteString("errorType", s.LastError.ErrorType);
+                w.WriteString("errorMessage", s.LastError.ErrorMessage);
+                w.WriteEndObject();
+            }
+
+            w.WriteStartArray("history");
+            foreach (var h in s.History)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("attempt", h.Attempt);
+                w.WriteString("outcome", h.Outcome);
+                w.WriteString("startedAt", h.StartedAt);
+                WriteTime(w, "finishedAt", h.FinishedAt);
+                if (h.Error is not null)
+                {
+                    w.WriteString("errorType", h.Error.ErrorType);
+                    w.WriteString("errorMessage", h.Error.ErrorMessage);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WritePropertyName("record");
+            if (s.Record is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                w.WriteRawValue(s.Record);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteString(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

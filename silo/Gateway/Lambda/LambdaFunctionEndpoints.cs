@@ -1,0 +1,299 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Hosting;
+
+namespace Orleans.AsyncInvoke.Silo.Gateway.Lambda;
+
+/// <summary>Function management: create, read, list, update, delete, versions, aliases, concurrency, recursion.</summary>
+internal static class LambdaFunctionEndpoints
+{
+    public static void Map(RouteGroupBuilder lambda)
+    {
+        lambda.MapPost("/2015-03-31/functions", CreateAsync);
+        lambda.MapGet("/2015-03-31/functions", ListAsync);
+        lambda.MapGet("/2015-03-31/functions/{functionName}", GetAsync);
+        lambda.MapGet("/2015-03-31/functions/{functionName}/configuration", GetConfigurationAsync);
+        lambda.MapPut("/2015-03-31/functions/{functionName}/configuration", UpdateConfigurationAsync);
+        lambda.MapPut("/2015-03-31/functions/{functionName}/code", UpdateCodeAsync);
+        lambda.MapDelete("/2015-03-31/functions/{functionName}", DeleteAsync);
+        lambda.MapPost("/2015-03-31/functions/{functionName}/versions", PublishVersionAsync);
+        lambda.MapGet("/2015-03-31/functions/{functionName}/versions", ListVersionsAsync);
+        lambda.MapPost("/2015-03-31/functions/{functionName}/aliases", CreateAliasAsync);
+        lambda.MapGet("/2015-03-31/functions/{functionName}/aliases", ListAliasesAsync);
+        lambda.MapGet("/2015-03-31/functions/{functionName}/aliases/{aliasName}", GetAliasAsync);
+        lambda.MapPut("/2015-03-31/functions/{functionName}/aliases/{aliasName}", UpdateAliasAsync);
+        lambda.MapDelete("/2015-03-31/functions/{functionName}/aliases/{aliasName}", DeleteAliasAsync);
+        lambda.MapPut("/2017-10-31/functions/{functionName}/concurrency", PutConcurrencyAsync);
+        lambda.MapGet("/2019-09-30/functions/{functionName}/concurrency", GetConcurrencyAsync);
+        lambda.MapDelete("/2017-10-31/functions/{functionName}/concurrency", DeleteConcurrencyAsync);
+        lambda.MapGet("/2024-08-31/functions/{functionName}/recursion-config", GetRecursionAsync);
+        lambda.MapPut("/2024-08-31/functions/{functionName}/recursion-config", PutRecursionAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway)
+    {
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var name = body.String("FunctionName") ?? throw ErrorCodes.InvalidParameter("FunctionName is required.");
+        var (functionName, _) = LambdaFunctionName.Parse(name, null);
+        var packageType = body.String("PackageType");
+        var code = body.Object("Code");
+        var target = code?.String("ImageUri");
+        if (packageType is not null and not "Image")
+        {
+            throw ErrorCodes.InvalidParameter("Only PackageType Image is supported: put the function target (dotnet:<handler>, http(s)://<url>, exec:<command>) in Code.ImageUri.");
+        }
+
+        if (string.IsNullOrEmpty(target))
+        {
+            throw ErrorCodes.InvalidParameter("Code.ImageUri is required: it carries the function target (dotnet:<handler>, http(s)://<url> or exec:<command>).");
+        }
+
+        var grain = grains.GetGrain<IFunctionGrain>(functionName);
+        var created = await grain.CreateAsync(ToInput(body, target));
+        if (body.Bool("Publish") == true)
+        {
+            created = await grain.PublishVersionAsync(null);
+        }
+
+        return Results.Json(LambdaShapes.FunctionConfiguration(created, arns, options.Value.Region, options.Value.AccountId), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options)
+    {
+        var (name, qualifier) = LambdaFunctionName.Parse(functionName, http.Request.Query["Qualifier"]);
+        var grain = grains.GetGrain<IFunctionGrain>(name);
+        var definition = await grain.GetQualifiedAsync(qualifier);
+        var latest = (await grain.GetAsync())!;
+        var response = new JsonObject
+        {
+            ["Configuration"] = LambdaShapes.FunctionConfiguration(definition, arns, options.Value.Region, options.Value.AccountId),
+            ["Code"] = new JsonObject { ["RepositoryType"] = "ECR", ["ImageUri"] = definition.Target },
+        };
+        if (latest.ReservedConcurrency is { } reserved)
+        {
+            response["Concurrency"] = new JsonObject { ["ReservedConcurrentExecutions"] = reserved };
+        }
+
+        return Results.Json(response);
+    }
+
+    private static async Task<IResult> GetConfigurationAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options)
+    {
+        var (name, qualifier) = LambdaFunctionName.Parse(functionName, http.Request.Query["Qualifier"]);
+        var definition = await grains.GetGrain<IFunctionGrain>(name).GetQualifiedAsync(qualifier);
+        return Results.Json(LambdaShapes.FunctionConfiguration(definition, arns, options.Value.Region, options.Value.AccountId));
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options)
+    {
+        var max = LambdaRequest.QueryInt(http.Request, "MaxItems") ?? 50;
+        if (max is < 1 or > 10000)
+        {
+            throw ErrorCodes.ValidationFailed([$"Value '{max}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"]);
+        }
+
+        var marker = http.Request.Query["Marker"].ToString();
+        var names = await grains.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key).ListAsync(string.IsNullOrEmpty(marker) ? null : marker, max + 1);
+        var page = names.Take(max).ToList();
+        var definitions = await Task.WhenAll(page.Select(n => grains.GetGrain<IFunctionGrain>(n).GetAsync()));
+        var functions = new JsonArray([.. definitions.OfType<FunctionDefinition>().Select(d => (JsonNode)LambdaShapes.FunctionConfiguration(d, arns, options.Value.Region, options.Value.AccountId))]);
+        var response = new JsonObject { ["Functions"] = functions };
+        if (names.Count > max)
+        {
+            response["NextMarker"] = page[^1];
+        }
+
+        return Results.Json(response);
+    }
+
+    private static async Task<IResult> UpdateConfigurationAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var updated = await grains.GetGrain<IFunctionGrain>(name).UpdateAsync(ToInput(body, target: null));
+        return Results.Json(LambdaShapes.FunctionConfiguration(updated, arns, options.Value.Region, options.Value.AccountId));
+    }
+
+    private static async Task<IResult> UpdateCodeAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var target = body.String("ImageUri") ?? throw ErrorCodes.InvalidParameter("ImageUri is required: it carries the function target.");
+        var grain = grains.GetGrain<IFunctionGrain>(name);
+        var updated = await grain.UpdateAsync(new FunctionDefinitionInput { Target = target });
+        if (body.Bool("Publish") == true)
+        {
+            updated = await grain.PublishVersionAsync(null);
+        }
+
+        return Results.Json(LambdaShapes.FunctionConfiguration(updated, arns, options.Value.Region, options.Value.AccountId));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, string functionName, IGrainFactory grains)
+    {
+        var (name, qualifier) = LambdaFunctionName.Parse(functionName, http.Request.Query["Qualifier"]);
+        var grain = grains.GetGrain<IFunctionGrain>(name);
+        if (qualifier is null)
+        {
+            await grain.DeleteAsync();
+        }
+        else if (qualifier == FunctionNames.Latest)
+        {
+            throw ErrorCodes.InvalidParameter("$LATEST version cannot be deleted without deleting the function.");
+        }
+        else
+        {
+            await grain.DeleteVersionAsync(qualifier);
+        }
+
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> PublishVersionAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var version = await grains.GetGrain<IFunctionGrain>(name).PublishVersionAsync(body.String("Description"));
+        return Results.Json(LambdaShapes.FunctionConfiguration(version, arns, options.Value.Region, options.Value.AccountId), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListVersionsAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var versions = await grains.GetGrain<IFunctionGrain>(name).ListVersionsAsync();
+        var (page, next) = Page(versions, v => v.Version, http.Request);
+        var response = new JsonObject { ["Versions"] = new JsonArray([.. page.Select(v => (JsonNode)LambdaShapes.FunctionConfiguration(v, arns, options.Value.Region, options.Value.AccountId))]) };
+        if (next is not null)
+        {
+            response["NextMarker"] = next;
+        }
+
+        return Results.Json(response);
+    }
+
+    private static async Task<IResult> CreateAliasAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<GatewayOptions> gateway)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var alias = await grains.GetGrain<IFunctionGrain>(name).CreateAliasAsync(
+            body.String("Name") ?? throw ErrorCodes.InvalidParameter("Name is required."),
+            body.String("FunctionVersion") ?? throw ErrorCodes.InvalidParameter("FunctionVersion is required."),
+            body.String("Description"));
+        return Results.Json(LambdaShapes.Alias(alias, arns, name), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAliasAsync(string functionName, string aliasName, IGrainFactory grains, FunctionArns arns)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        return Results.Json(LambdaShapes.Alias(await grains.GetGrain<IFunctionGrain>(name).GetAliasAsync(aliasName), arns, name));
+    }
+
+    private static async Task<IResult> UpdateAliasAsync(HttpContext http, string functionName, string aliasName, IGrainFactory grains, FunctionArns arns, IOptions<GatewayOptions> gateway)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var alias = await grains.GetGrain<IFunctionGrain>(name).UpdateAliasAsync(aliasName, body.String("FunctionVersion"), body.String("Description"));
+        return Results.Json(LambdaShapes.Alias(alias, arns, name));
+    }
+
+    private static async Task<IResult> DeleteAliasAsync(string functionName, string aliasName, IGrainFactory grains)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        await grains.GetGrain<IFunctionGrain>(name).DeleteAliasAsync(aliasName);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ListAliasesAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var aliases = await grains.GetGrain<IFunctionGrain>(name).ListAliasesAsync();
+        var version = http.Request.Query["FunctionVersion"].ToString();
+        var filtered = string.IsNullOrEmpty(version) ? aliases : [.. aliases.Where(a => a.FunctionVersion == version)];
+        var (page, next) = Page(filtered, a => a.Name, http.Request);
+        var response = new JsonObject { ["Aliases"] = new JsonArray([.. page.Select(a => (JsonNode)LambdaShapes.Alias(a, arns, name))]) };
+        if (next is not null)
+        {
+            response["NextMarker"] = next;
+        }
+
+        return Results.Json(response);
+    }
+
+    private static async Task<IResult> PutConcurrencyAsync(HttpContext http, string functionName, IGrainFactory grains, IOptions<GatewayOptions> gateway)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var reserved = body.Int("ReservedConcurrentExecutions") ?? throw ErrorCodes.InvalidParameter("ReservedConcurrentExecutions is required.");
+        var updated = await grains.GetGrain<IFunctionGrain>(name).UpdateAsync(new FunctionDefinitionInput { ReservedConcurrency = reserved });
+        return Results.Json(new JsonObject { ["ReservedConcurrentExecutions"] = updated.ReservedConcurrency });
+    }
+
+    private static async Task<IResult> GetConcurrencyAsync(string functionName, IGrainFactory grains)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var definition = await grains.GetGrain<IFunctionGrain>(name).GetQualifiedAsync(null);
+        var response = new JsonObject();
+        if (definition.ReservedConcurrency is { } reserved)
+        {
+            response["ReservedConcurrentExecutions"] = reserved;
+        }
+
+        return Results.Json(response);
+    }
+
+    private static async Task<IResult> DeleteConcurrencyAsync(string functionName, IGrainFactory grains)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        await grains.GetGrain<IFunctionGrain>(name).UpdateAsync(new FunctionDefinitionInput { ClearReservedConcurrency = true });
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> GetRecursionAsync(string functionName, IGrainFactory grains)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        return Results.Json(new JsonObject { ["RecursiveLoop"] = await grains.GetGrain<IFunctionGrain>(name).GetRecursiveLoopAsync() });
+    }
+
+    private static async Task<IResult> PutRecursionAsync(HttpContext http, string functionName, IGrainFactory grains, IOptions<GatewayOptions> gateway)
+    {
+        var (name, _) = LambdaFunctionName.Parse(functionName, null);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var loop = body.String("RecursiveLoop") ?? throw ErrorCodes.InvalidParameter("RecursiveLoop is required.");
+        return Results.Json(new JsonObject { ["RecursiveLoop"] = await grains.GetGrain<IFunctionGrain>(name).PutRecursiveLoopAsync(loop) });
+    }
+
+    private static FunctionDefinitionInput ToInput(JsonElement body, string? target)
+    {
+        var timeout = body.Int("Timeout");
+        var dlq = body.Object("DeadLetterConfig");
+        return new FunctionDefinitionInput
+        {
+            Target = target,
+            Timeout = timeout is null ? null : TimeSpan.FromSeconds(timeout.Value),
+            Description = body.String("Description"),
+            Environment = body.Object("Environment")?.StringMap("Variables"),
+            DeadLetterTarget = dlq is null ? null : dlq.Value.String("TargetArn") ?? "",
+        };
+    }
+
+    private static (List<T> Page, string? NextMarker) Page<T>(IReadOnlyList<T> items, Func<T, string> key, HttpRequest request)
+    {
+        var max = LambdaRequest.QueryInt(request, "MaxItems") ?? 50;
+        if (max is < 1 or > 10000)
+        {
+            throw ErrorCodes.ValidationFailed([$"Value '{max}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"]);
+        }
+
+        var marker = request.Query["Marker"].ToString();
+        var start = 0;
+        if (!string.IsNullOrEmpty(marker))
+        {
+            start = items.Select(key).ToList().IndexOf(marker) + 1;
+        }
+
+        var page = items.Skip(start).Take(max).ToList();
+        return (page, start + max < items.Count ? key(page[^1]) : null);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Orleans.AsyncInvoke.Silo.Gateway.Lambda;
+
+/// <summary>Reads Lambda request bodies strictly, refusing what Lambda refuses with its own error codes.</summary>
+internal static class LambdaRequest
+{
+    /// <summary>Reads the raw body; over <paramref name="limit"/> bytes is a <c>RequestTooLargeException</c>.</summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, string tooLargeMessage)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw LambdaRequestException.TooLarge(tooLargeMessage);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw LambdaRequestException.TooLarge(tooLargeMessage);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads a JSON object body (an empty body is an empty object).</summary>
+    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, int limit)
+    {
+        var contentType = request.ContentType;
+        if (!string.IsNullOrEmpty(contentType) && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw LambdaRequestException.UnsupportedMediaType(contentType);
+        }
+
+        var body = await ReadBodyAsync(request, limit, $"Request must be smaller than {limit} bytes.");
+        if (body.Length == 0)
+        {
+            return JsonDocument.Parse("{}").RootElement;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw LambdaRequestException.BadContent("Could not parse request body into json: the body must be a JSON object.");
+            }
+
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw LambdaRequestException.BadContent($"Could not parse request body into json: {ex.Message}");
+        }
+    }
+
+    public static void EnsureJson(byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var _ = JsonDocument.Parse(payload);
+        }
+        catch (JsonException ex)
+        {
+            throw LambdaRequestException.BadContent($"Could not parse request body into json: Could not parse payload into json: {ex.Message}");
+        }
+    }
+
+    public static string? String(this JsonElement body, string name) => Member(body, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } value => value.GetString(),
+        _ => throw WrongType(name, "a string"),
+    };
+
+    public static int? Int(this JsonElement body, string name) => Member(body, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
+        _ => throw WrongType(name, "an integer"),
+    };
+
+    public static bool? Bool(this JsonElement body, string name) => Member(body, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        _ => throw WrongType(name, "a boolean"),
+    };
+
+    public static JsonElement? Object(this JsonElement body, string name) => Member(body, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Object } value => value,
+        _ => throw WrongType(name, "an object"),
+    };
+
+    public static Dictionary<string, string>? StringMap(this JsonElement body, string name)
+    {
+        if (Object(body, name) is not { } map)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in map.EnumerateObject())
+        {
+            result[property.Name] = property.Value.ValueKind == JsonValueKind.String
+                ? property.Value.GetString()!
+                : throw WrongType($"{name}.{property.Name}", "a string");
+        }
+
+        return result;
+    }
+
+    /// <summary>An integer query parameter, or a <c>ValidationException</c>-style error.</summary>
+    public static int? QueryInt(HttpRequest request, string name)
+    {
+        var raw = request.Query[name].ToString();
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw LambdaRequestException.BadContent($"Query parameter {name} must be an integer (was '{raw}').");
+    }
+
+    private static JsonElement? Member(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    private static LambdaRequestException WrongType(string name, string expected) =>
+        LambdaRequestException.BadContent($"Could not parse request body into json: field '{name}' must be {expected}.");
+}
