@@ -36,6 +36,22 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 
+# Compatibility suite: the real AWS SDK for JavaScript (from npm) against the silo executable.
+compat_status=0
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  tap="$results/compat.tap"
+  (cd tests/compat && CONFIGURATION="$configuration" node --test \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="../../$tap") || compat_status=$?
+  passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -1)))
+  failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -1) + $(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$tap" | tail -1)))
+  if [ "$compat_status" -ne 0 ] && [ "$status" -eq 0 ]; then status=$compat_status; fi
+else
+  echo "node and npm are required for the compatibility suite (tests/compat)." >&2
+  failed=$((failed + 1))
+fi
+
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The runner failed without a counted test failure (crash, build or discovery error).
   failed=1
