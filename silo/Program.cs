@@ -8,3 +8,4 @@ var app = builder.Build();
 app.MapAsyncInvokeEndpoints();
 app.LogProfile();
 await app.RunAsync();
+public partial class Program;

@@ -62,7 +62,7 @@ internal static class LambdaInvokeEndpoints
         LambdaRequest.EnsureJson(payload);
         var requestId = await AcceptAsync(http, grains, name, qualifier, payload);
         http.Response.Headers["X-Amzn-RequestId"] = requestId;
-        return Results.Json(new { Status = 202 }, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new System.Text.Json.Nodes.JsonObject { ["Status"] = 202 }, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>

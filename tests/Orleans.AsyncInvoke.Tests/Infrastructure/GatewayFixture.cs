@@ -1,0 +1,46 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Testing;
+
+namespace Orleans.AsyncInvoke.Tests.Infrastructure;
+
+/// <summary>The real silo host (embedded profile, HTTP gateway) in process, on its own Orleans ports.</summary>
+public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public InvocationEventLog Events { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("AsyncInvoke:Cluster:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("AsyncInvoke:Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("AsyncInvoke:Cluster:ClusterId", $"gateway-{Guid.NewGuid():N}");
+        builder.ConfigureServices(services => services.AddSingleton<IInvocationObserver>(Events));
+    }
+
+    public async Task InitializeAsync()
+    {
+        using var client = CreateClient();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if ((await client.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The silo host never became ready.");
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway";
+}
