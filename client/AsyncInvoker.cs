@@ -26,6 +26,7 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
                     Qualifier = qualifier,
                     Payload = request.Payload,
                     TraceParent = request.TraceParent,
+                    CallbackUrl = request.CallbackUrl,
                 }).WaitAsync(cancellationToken);
                 return new InvokeResponse { RequestId = requestId, StatusCode = 202, ExecutedVersion = status.Qualifier };
             case InvocationType.RequestResponse:

@@ -21,6 +21,9 @@ public sealed class InvokeRequest
     /// </summary>
     public string? RequestId { get; init; }
 
+    /// <summary>For <c>Event</c>: an HTTP URL that receives one POST of the result when the invocation is final.</summary>
+    public string? CallbackUrl { get; init; }
+
     /// <summary>W3C trace context to continue.</summary>
     public string? TraceParent { get; init; }
 }

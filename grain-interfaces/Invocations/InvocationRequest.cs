@@ -17,4 +17,7 @@ public sealed record InvocationRequest
 
     /// <summary>W3C trace context of the caller, so every attempt continues its trace.</summary>
     [Id(3)] public string? TraceParent { get; init; }
+
+    /// <summary>An HTTP URL that receives one POST of the result when the invocation is final (OpenFaaS <c>X-Callback-Url</c>).</summary>
+    [Id(4)] public string? CallbackUrl { get; init; }
 }

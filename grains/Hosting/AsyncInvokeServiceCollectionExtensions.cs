@@ -38,6 +38,8 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<FunctionRunner>();
         services.AddSingleton<IFunctionRuntime, DotNetFunctionRuntime>();
         services.AddSingleton<SiloReadiness>();
+        services.AddHttpClient(Destinations.Callback.CallbackGrain.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<ConfiguredFunctionsLoader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConfiguredFunctionsLoader>());
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
@@ -81,6 +82,7 @@ public sealed partial class InvocationGrain(
             Phase = InvocationPhase.Pending,
             NextAttemptAt = now,
             TraceParent = request.TraceParent,
+            CallbackUrl = request.CallbackUrl,
         };
         await state.WriteStateAsync();
 
@@ -294,6 +296,27 @@ public sealed partial class InvocationGrain(
             function?.ExecutedVersion ?? FunctionNames.Latest,
             responsePayload,
             functionError));
+        S.ResponsePayload = responsePayload;
+
+        // The callback is stored before the invocation turns final: a crash in between repeats the hand-over,
+        // which the callback grain ignores, instead of losing it.
+        if (S.CallbackUrl is not null)
+        {
+            await GrainFactory.GetGrain<ICallbackGrain>(RequestId).ScheduleAsync(new CallbackRequest
+            {
+                Url = S.CallbackUrl,
+                Body = responsePayload ?? [],
+                Headers = new Dictionary<string, string>
+                {
+                    ["X-Call-Id"] = RequestId,
+                    ["X-Function-Name"] = S.FunctionName,
+                    ["X-Function-Status"] = condition == InvocationCondition.Success ? "200" : "500",
+                    ["X-Duration-Seconds"] = (now - S.ReceivedAt).TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture),
+                    ["X-Invocation-Condition"] = condition,
+                },
+            });
+        }
+
         await state.WriteStateAsync();
 
         // The retry wake-up becomes the clean-up wake-up at the end of the retention period.

@@ -24,6 +24,12 @@ public sealed class InvocationState
     /// <summary>The phase the invocation was in before its current attempt started (restored if the attempt is lost).</summary>
     [Id(15)] public InvocationPhase PhaseBeforeAttempt { get; set; }
 
+    /// <summary>Where the result is POSTed when the invocation is final, if anywhere.</summary>
+    [Id(16)] public string? CallbackUrl { get; set; }
+
+    /// <summary>The final response (or error) payload, kept for the callback.</summary>
+    [Id(17)] public byte[]? ResponsePayload { get; set; }
+
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
 
     public InvocationStatus ToStatus(string requestId) => new()

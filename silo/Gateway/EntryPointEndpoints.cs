@@ -60,9 +60,15 @@ internal static class EntryPointEndpoints
             throw ErrorCodes.InvalidParameter("X-Call-Id must be 1 to 128 printable ASCII characters without '/'.");
         }
 
+        var callback = http.Request.Headers["X-Callback-Url"].ToString();
+        if (callback.Length > 0 && !(Uri.TryCreate(callback, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            throw ErrorCodes.InvalidParameter("X-Callback-Url must be an absolute http:// or https:// URL.");
+        }
+
         var limit = options.Value.MaxAsyncPayloadBytes;
         var payload = await LambdaRequest.ReadBodyAsync(http.Request, limit, $"Request must be smaller than {limit} bytes.");
-        var requestId = await LambdaInvokeEndpoints.AcceptAsync(http, grains, name, qualifier, payload, callId.Length > 0 ? callId : null);
+        var requestId = await LambdaInvokeEndpoints.AcceptAsync(http, grains, name, qualifier, payload, callId.Length > 0 ? callId : null, callback.Length > 0 ? callback : null);
         http.Response.Headers["X-Call-Id"] = requestId;
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }

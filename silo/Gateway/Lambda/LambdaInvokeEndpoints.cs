@@ -69,7 +69,7 @@ internal static class LambdaInvokeEndpoints
     /// Accepts an event. With an <c>Idempotency-Key</c> header the request id is derived from the function and the
     /// key, so a repeated accept lands on the same invocation and returns its id instead of running twice.
     /// </summary>
-    internal static async Task<string> AcceptAsync(HttpContext http, IGrainFactory grains, string name, string? qualifier, byte[] payload, string? requestId = null)
+    internal static async Task<string> AcceptAsync(HttpContext http, IGrainFactory grains, string name, string? qualifier, byte[] payload, string? requestId = null, string? callbackUrl = null)
     {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 256)
@@ -85,6 +85,7 @@ internal static class LambdaInvokeEndpoints
             Qualifier = qualifier,
             Payload = payload,
             TraceParent = string.IsNullOrEmpty(traceParent) ? null : traceParent,
+            CallbackUrl = callbackUrl,
         });
         return requestId;
     }

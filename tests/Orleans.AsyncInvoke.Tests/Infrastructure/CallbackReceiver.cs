@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using Orleans.AsyncInvoke.Testing;
+
+namespace Orleans.AsyncInvoke.Tests.Infrastructure;
+
+/// <summary>A real HTTP endpoint on loopback that answers with scripted status codes and records what it received.</summary>
+public sealed class CallbackReceiver : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<HttpStatusCode> _answers = new();
+    private readonly Channel<ReceivedCallback> _received = Channel.CreateUnbounded<ReceivedCallback>();
+    private readonly Task _loop;
+
+    public CallbackReceiver(params HttpStatusCode[] answers)
+    {
+        Url = $"http://127.0.0.1:{FreePort.Next()}/callback/";
+        _listener.Prefixes.Add(Url);
+        _listener.Start();
+        foreach (var answer in answers)
+        {
+            _answers.Enqueue(answer);
+        }
+
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public string Url { get; }
+
+    /// <summary>The next request received (any status it was answered with).</summary>
+    public async Task<ReceivedCallback> NextAsync() =>
+        await _received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+    private async Task LoopAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            using var reader = new StreamReader(context.Request.InputStream);
+            var body = await reader.ReadToEndAsync();
+            var status = _answers.TryDequeue(out var scripted) ? scripted : HttpStatusCode.OK;
+            var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+            context.Response.StatusCode = (int)status;
+            context.Response.Close();
+            await _received.Writer.WriteAsync(new ReceivedCallback(headers, body, status));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _loop;
+    }
+}
+
+public sealed record ReceivedCallback(IReadOnlyDictionary<string, string> Headers, string Body, HttpStatusCode AnsweredWith);
