@@ -32,4 +32,7 @@ public sealed record CallbackStatus
 
     /// <summary>The last failure, if any.</summary>
     [Id(2)] public string? LastError { get; init; }
+
+    /// <summary>When the next POST is due, while the delivery is pending.</summary>
+    [Id(3)] public DateTimeOffset? NextAttemptAt { get; init; }
 }

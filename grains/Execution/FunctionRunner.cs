@@ -18,8 +18,11 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
             : runtime.Validate(target);
     }
 
-    /// <summary>Runs one attempt, cut off at the function's timeout.</summary>
-    public async Task<AttemptResult> RunAsync(FunctionDefinition function, FunctionContext context)
+    /// <summary>
+    /// Runs one attempt, cut off at the function's timeout. <paramref name="started"/> is called once the attempt is
+    /// running and its deadline is armed.
+    /// </summary>
+    public async Task<AttemptResult> RunAsync(FunctionDefinition function, FunctionContext context, Action? started = null)
     {
         var runtime = Array.Find(_runtimes, r => r.CanRun(function.Target));
         if (runtime is null)
@@ -35,9 +38,11 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
         }
         catch (Exception ex)
         {
+            started?.Invoke();
             return FromException(ex);
         }
 
+        started?.Invoke();
         var timedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (timeout.Token.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), timedOut))
         {

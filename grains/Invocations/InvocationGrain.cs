@@ -28,7 +28,7 @@ public sealed partial class InvocationGrain(
     private const string WakeUpReminder = "wake-up";
     private readonly AsyncInvokeOptions _options = options.Value;
     private readonly IInvocationObserver[] _observers = [.. observers];
-    private IGrainTimer? _timer;
+    private readonly WakeUpTimer _timer = new();
 
     private string RequestId => this.GetPrimaryKeyString();
 
@@ -182,8 +182,7 @@ public sealed partial class InvocationGrain(
             S.NextAttemptAt = startedAt;
             await state.WriteStateAsync();
             LogAttemptStarted(logger, RequestId, S.FunctionName, S.AttemptCount);
-            Publish(InvocationEventKind.AttemptStarted, S.AttemptCount);
-
+            var attempt = S.AttemptCount;
             result = await runner.RunAsync(function.Definition, new FunctionContext
             {
                 RequestId = RequestId,
@@ -195,7 +194,8 @@ public sealed partial class InvocationGrain(
                 Environment = function.Definition.Environment,
                 TraceParent = S.TraceParent,
                 Time = clock.Time,
-            });
+            },
+            started: () => Publish(InvocationEventKind.AttemptStarted, attempt));
         }
         finally
         {
@@ -322,33 +322,13 @@ public sealed partial class InvocationGrain(
         // The retry wake-up becomes the clean-up wake-up at the end of the retention period.
         var period = _options.Retention > _options.ReminderPeriod ? _options.Retention : _options.ReminderPeriod;
         await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
-        _timer?.Dispose();
-        _timer = null;
+        _timer.Cancel();
 
         LogCompleted(logger, RequestId, S.FunctionName, condition, S.AttemptCount);
         Publish(InvocationEventKind.Completed, S.AttemptCount, condition: condition);
     }
 
-    private void ScheduleTimer(DateTimeOffset due)
-    {
-        var wait = due - clock.UtcNow;
-        if (wait < TimeSpan.Zero)
-        {
-            wait = TimeSpan.Zero;
-        }
-
-        if (_timer is null)
-        {
-            _timer = this.RegisterGrainTimer(
-                static (grain, _) => grain.RunDueWorkAsync(),
-                this,
-                new GrainTimerCreationOptions { DueTime = wait, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
-        }
-        else
-        {
-            _timer.Change(wait, Timeout.InfiniteTimeSpan);
-        }
-    }
+    private void ScheduleTimer(DateTimeOffset due) => _timer.Schedule(this, RunDueWorkAsync, due - clock.UtcNow);
 
     private async Task UnregisterWakeUpAsync()
     {

@@ -19,7 +19,7 @@ public sealed partial class CallbackGrain(
 {
     public const string HttpClientName = "asyncinvoke-callbacks";
     private const string WakeUpReminder = "callback";
-    private IGrainTimer? _timer;
+    private readonly WakeUpTimer _timer = new();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +47,13 @@ public sealed partial class CallbackGrain(
 
     public Task<CallbackStatus?> GetStatusAsync() => Task.FromResult(state.State.Request is null
         ? null
-        : new CallbackStatus { State = state.State.State, Attempts = state.State.Attempts, LastError = state.State.LastError });
+        : new CallbackStatus
+        {
+            State = state.State.State,
+            Attempts = state.State.Attempts,
+            LastError = state.State.LastError,
+            NextAttemptAt = state.State.State == "Pending" ? state.State.NextAttemptAt : null,
+        });
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => DeliverIfDueAsync();
 
@@ -102,10 +108,11 @@ public sealed partial class CallbackGrain(
         var verdict = retries.AfterThrottle(s.Attempts, null, s.ScheduledAt, CallbackRetryWindow);
         if (verdict.DueAt is { } due)
         {
+            // Armed before the status shows the new due time, so whoever reads that time finds the timer set.
+            Schedule(due);
             s.NextAttemptAt = due;
             await state.WriteStateAsync();
             LogRetrying(logger, this.GetPrimaryKeyString(), s.Attempts, s.LastError, due);
-            Schedule(due);
         }
         else
         {
@@ -118,20 +125,7 @@ public sealed partial class CallbackGrain(
     /// <summary>How long a failing callback endpoint is retried before the result is parked.</summary>
     private static readonly TimeSpan CallbackRetryWindow = TimeSpan.FromHours(6);
 
-    private void Schedule(DateTimeOffset due)
-    {
-        var wait = due - clock.UtcNow;
-        wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        if (_timer is null)
-        {
-            _timer = this.RegisterGrainTimer(static (g, _) => g.DeliverIfDueAsync(), this,
-                new GrainTimerCreationOptions { DueTime = wait, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
-        }
-        else
-        {
-            _timer.Change(wait, Timeout.InfiniteTimeSpan);
-        }
-    }
+    private void Schedule(DateTimeOffset due) => _timer.Schedule(this, DeliverIfDueAsync, due - clock.UtcNow);
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Callback of {RequestId} delivered after {Attempts} attempt(s)")]
     private static partial void LogDelivered(ILogger logger, string requestId, int attempts);

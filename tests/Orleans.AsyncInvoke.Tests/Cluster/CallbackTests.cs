@@ -23,7 +23,8 @@ public sealed class CallbackTests(ClusterFixture fixture)
         var first = await receiver.NextAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.AnsweredWith);
         var callback = fixture.Cluster.Client.GetGrain<ICallbackGrain>(id);
-        Assert.Equal(("Pending", 1), await WaitForAttemptsAsync(callback, 1));
+        var retryAt = fixture.Time.GetUtcNow().AddSeconds(1);
+        Assert.Equal(("Pending", 1), await WaitForStatusAsync(callback, s => s.NextAttemptAt == retryAt));
 
         fixture.Time.Advance(TimeSpan.FromSeconds(1));
         var second = await receiver.NextAsync();
@@ -34,7 +35,7 @@ public sealed class CallbackTests(ClusterFixture fixture)
         Assert.Equal("200", second.Headers["X-Function-Status"]);
         Assert.Equal(fn, second.Headers["X-Function-Name"]);
         Assert.True(second.Headers.ContainsKey("X-Duration-Seconds"));
-        Assert.Equal(("Delivered", 2), await WaitForAttemptsAsync(callback, 2));
+        Assert.Equal(("Delivered", 2), await WaitForStatusAsync(callback, s => s.State == "Delivered"));
     }
 
     [Fact]
@@ -52,22 +53,23 @@ public sealed class CallbackTests(ClusterFixture fixture)
         Assert.Contains("\"errorMessage\":\"bad\"", received.Body, StringComparison.Ordinal);
     }
 
-    private static async Task<(string, int)> WaitForAttemptsAsync(ICallbackGrain callback, int attempts)
+    private static async Task<(string, int)> WaitForStatusAsync(ICallbackGrain callback, Func<CallbackStatus, bool> reached)
     {
-        // The grain records the attempt just after the receiver answers; the test must not move the clock before
-        // the retry is scheduled, so it watches the stored status (bounded by a real-time guard).
+        // The receiver answers before the grain records the outcome; the test must not move the clock before the
+        // retry is armed, so it watches the stored status (bounded by a real-time guard).
         var guard = System.Diagnostics.Stopwatch.StartNew();
+        CallbackStatus? status = null;
         while (guard.Elapsed < TimeSpan.FromSeconds(10))
         {
-            if (await callback.GetStatusAsync() is { } status && status.Attempts >= attempts && (status.State != "Pending" || attempts == 1))
+            status = await callback.GetStatusAsync();
+            if (status is not null && reached(status))
             {
-                return (status.State, status.Attempts);
+                break;
             }
 
             await Task.Delay(5);
         }
 
-        var last = await callback.GetStatusAsync();
-        return (last?.State ?? "none", last?.Attempts ?? 0);
+        return (status?.State ?? "none", status?.Attempts ?? 0);
     }
 }
