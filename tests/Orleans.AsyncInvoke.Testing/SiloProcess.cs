@@ -58,6 +58,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (silo._process.HasExited)
             {
+                // Waits for the redirected output to drain, so the message holds everything the silo said.
+                await silo._process.WaitForExitAsync();
                 throw new InvalidOperationException($"The silo exited with {silo._process.ExitCode}:\n{silo.Output}");
             }
 
