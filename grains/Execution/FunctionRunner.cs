@@ -7,6 +7,7 @@ namespace Orleans.AsyncInvoke.Execution;
 /// <summary>Runs one attempt on the right runtime and turns timeouts and exceptions into Lambda's function errors.</summary>
 public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtimes, TimeProvider time, ILogger<FunctionRunner> logger)
 {
+    private static readonly TimeSpan CleanupGrace = TimeSpan.FromSeconds(2);
     private readonly IFunctionRuntime[] _runtimes = [.. runtimes];
 
     /// <summary>Why <paramref name="target"/> cannot run here, or <c>null</c> when it can.</summary>
@@ -14,7 +15,7 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
     {
         var runtime = Array.Find(_runtimes, r => r.CanRun(target));
         return runtime is null
-            ? $"Unsupported target '{target}': use dotnet:<handler>, http(s)://<url> or exec:<command>."
+            ? $"Unsupported target '{target}': use dotnet:<handler>, http(s)://<url>, customhandler+http://<host:port> or exec:<command>."
             : runtime.Validate(target);
     }
 
@@ -49,8 +50,17 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
             var winner = await Task.WhenAny(run, timedOut.Task);
             if (winner != run)
             {
-                // The function ignored cancellation; its late result is observed and dropped.
-                _ = run.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                // Give the runtime a moment to clean up (a process runtime kills its tree on cancellation), then
+                // drop a late result: a function that ignores cancellation cannot hold the invocation.
+                try
+                {
+                    await run.WaitAsync(CleanupGrace, TimeProvider.System);
+                }
+                catch (Exception)
+                {
+                    _ = run.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                }
+
                 var seconds = function.Timeout.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
                 LogTimedOut(logger, function.Name, context.RequestId, context.Attempt, seconds);
                 return AttemptResult.Failed("Sandbox.Timedout", $"Task timed out after {seconds} seconds");
@@ -75,6 +85,7 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
     private static AttemptResult FromException(Exception ex) => ex switch
     {
         FunctionThrottledException throttled => AttemptResult.Throttle("TooManyRequestsException", throttled.Message, throttled.RetryAfter),
+        FunctionErrorException error => AttemptResult.Failed(error.ErrorType, error.Message),
         _ => AttemptResult.Failed(ex.GetType().Name, ex.Message),
     };
 

@@ -33,6 +33,9 @@ public sealed class AsyncInvokeOptions
     /// <summary>Largest synchronous (<c>RequestResponse</c>) payload. Default 6 MiB.</summary>
     public int MaxSyncPayloadBytes { get; set; } = 6 * 1024 * 1024;
 
+    /// <summary>Largest response an HTTP or process function may return; more is a function error. Default 6 MiB.</summary>
+    public int MaxResponseBytes { get; set; } = 6 * 1024 * 1024;
+
     /// <summary>Region used in ARNs. Default <c>us-east-1</c>.</summary>
     public string Region { get; set; } = "us-east-1";
 

@@ -48,6 +48,11 @@ internal sealed class AsyncInvokeOptionsValidator : IValidateOptions<AsyncInvoke
             Fail(nameof(options.MaxSyncPayloadBytes), $"must be positive (was {options.MaxSyncPayloadBytes}).");
         }
 
+        if (options.MaxResponseBytes <= 0)
+        {
+            Fail(nameof(options.MaxResponseBytes), $"must be positive (was {options.MaxResponseBytes}).");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Region) || options.Region.Contains(':', StringComparison.Ordinal))
         {
             Fail(nameof(options.Region), $"must be a region name such as us-east-1 (was '{options.Region}').");

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Execution.Demo;
+using Orleans.AsyncInvoke.Execution.Http;
+using Orleans.AsyncInvoke.Execution.Process;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Scheduling;
 
@@ -37,6 +39,9 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<FunctionArns>();
         services.AddSingleton<FunctionRunner>();
         services.AddSingleton<IFunctionRuntime, DotNetFunctionRuntime>();
+        services.AddSingleton<IFunctionRuntime, HttpFunctionRuntime>();
+        services.AddSingleton<IFunctionRuntime, CustomHandlerRuntime>();
+        services.AddSingleton<IFunctionRuntime, ProcessFunctionRuntime>();
         services.AddSingleton<SiloReadiness>();
         services.AddHttpClient(Destinations.Callback.CallbackGrain.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });

@@ -69,7 +69,7 @@ public sealed class FunctionDefinitionTests(ClusterFixture fixture)
 
     [Theory]
     [InlineData("dotnet:no-such-handler", "No .NET handler named 'no-such-handler' is registered in this runtime.")]
-    [InlineData("gopher://x", "Unsupported target 'gopher://x': use dotnet:<handler>, http(s)://<url> or exec:<command>.")]
+    [InlineData("gopher://x", "Unsupported target 'gopher://x': use dotnet:<handler>, http(s)://<url>, customhandler+http://<host:port> or exec:<command>.")]
     public async Task Create_WithATargetThatCannotRun_IsRefused(string target, string message)
     {
         var ex = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.CreateFunctionAsync($"bad-{Guid.NewGuid():N}", new FunctionDefinitionInput { Target = target }));

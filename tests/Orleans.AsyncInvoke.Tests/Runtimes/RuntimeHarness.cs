@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Execution;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Hosting;
+
+namespace Orleans.AsyncInvoke.Tests.Runtimes;
+
+/// <summary>The real runtimes behind a <see cref="FunctionRunner"/> on the system clock.</summary>
+internal sealed class RuntimeHarness : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public RuntimeHarness(int maxResponseBytes = 6 * 1024 * 1024)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAsyncInvoke();
+        services.Configure<AsyncInvokeOptions>(o => o.MaxResponseBytes = maxResponseBytes);
+        _services = services.BuildServiceProvider();
+        Runner = _services.GetRequiredService<FunctionRunner>();
+    }
+
+    public FunctionRunner Runner { get; }
+
+    public static FunctionDefinition Function(string target, double timeoutSeconds = 10, Dictionary<string, string>? environment = null) => new()
+    {
+        Name = "fn",
+        Target = target,
+        Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+        Environment = environment ?? [],
+    };
+
+    public static FunctionContext Context(string payload = "{}", int attempt = 1, string requestId = "req-1") => new()
+    {
+        RequestId = requestId,
+        FunctionName = "fn",
+        ExecutedVersion = "$LATEST",
+        Attempt = attempt,
+        Payload = System.Text.Encoding.UTF8.GetBytes(payload),
+        Deadline = DateTimeOffset.UtcNow.AddSeconds(10),
+        Environment = new Dictionary<string, string>(),
+        TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        Time = TimeProvider.System,
+    };
+
+    public Task<AttemptResult> RunAsync(FunctionDefinition function, FunctionContext? context = null) =>
+        Runner.RunAsync(function, context ?? Context());
+
+    public void Dispose() => _services.Dispose();
+}
