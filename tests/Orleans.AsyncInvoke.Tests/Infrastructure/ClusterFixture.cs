@@ -53,7 +53,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Creates a function with a unique name so tests sharing the cluster never see each other's events.</summary>
     public async Task<string> CreateFunctionAsync(string target, TimeSpan? timeout = null, int? reservedConcurrency = null)
     {
-        var name = $"{target.Replace("dotnet:", "", StringComparison.Ordinal)}-{Guid.NewGuid():N}";
+        var prefix = target.StartsWith("dotnet:", StringComparison.Ordinal) ? target["dotnet:".Length..] : "fn";
+        var name = $"{prefix}-{Guid.NewGuid():N}";
         await Invoker.CreateFunctionAsync(name, new FunctionDefinitionInput { Target = target, Timeout = timeout, ReservedConcurrency = reservedConcurrency });
         return name;
     }
