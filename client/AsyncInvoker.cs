@@ -1,4 +1,6 @@
+using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Execution;
+using Orleans.AsyncInvoke.Queues;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations;
 
@@ -117,6 +119,50 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
         var (name, q) = SplitName(functionName, qualifier);
         return Function(name).DeleteEventInvokeConfigAsync(q).WaitAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default)
+    {
+        var names = await client.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Key).ListAsync().WaitAsync(cancellationToken);
+        var depths = await Task.WhenAll(names.Select(n => client.GetGrain<IQueueGrain>(n).DepthAsync())).WaitAsync(cancellationToken);
+        return [.. names.Select((n, i) => new QueueInfo(n, depths[i]))];
+    }
+
+    public Task<string> SendMessageAsync(string queue, string body, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IQueueGrain>(queue).SendAsync(body, null, null).WaitAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<QueueMessage>> ReceiveMessagesAsync(string queue, int max = 1, TimeSpan? visibilityTimeout = null, TimeSpan? wait = null, CancellationToken cancellationToken = default)
+    {
+        if (max is < 1 or > 10)
+        {
+            throw ErrorCodes.InvalidParameter("max must be between 1 and 10.");
+        }
+
+        var patience = wait is null ? TimeSpan.Zero : wait.Value < TimeSpan.FromSeconds(20) ? wait.Value : TimeSpan.FromSeconds(20);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var messages = await client.GetGrain<IQueueGrain>(queue).ReceiveAsync(max, visibilityTimeout ?? TimeSpan.FromSeconds(30)).WaitAsync(cancellationToken);
+            if (messages.Count > 0 || waited.Elapsed >= patience)
+            {
+                return messages;
+            }
+
+            // Long polling from the client: the queue grain never blocks waiting for a sender.
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    public Task<bool> DeleteMessageAsync(string queue, string receiptHandle, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IQueueGrain>(queue).DeleteAsync(receiptHandle).WaitAsync(cancellationToken);
+
+    public Task PurgeQueueAsync(string queue, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IQueueGrain>(queue).PurgeAsync().WaitAsync(cancellationToken);
+
+    public Task<DestinationStatus> GetDestinationStatusAsync(string destination, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IDestinationGrain>(destination).GetStatusAsync().WaitAsync(cancellationToken);
+
+    public Task<int> RedriveDestinationAsync(string destination, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IDestinationGrain>(destination).RedriveAsync().WaitAsync(cancellationToken);
 
     private IFunctionGrain Function(string name) => client.GetGrain<IFunctionGrain>(name);
 

@@ -1,5 +1,7 @@
 using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Queues;
 
 namespace Orleans.AsyncInvoke.Client;
 
@@ -50,4 +52,25 @@ public interface IAsyncInvoker
 
     /// <summary>Deletes the event-invoke-config of a qualifier.</summary>
     Task DeleteEventInvokeConfigAsync(string functionName, string? qualifier = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every queue with its approximate depth.</summary>
+    Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a message to a built-in queue and returns its id.</summary>
+    Task<string> SendMessageAsync(string queue, string body, CancellationToken cancellationToken = default);
+
+    /// <summary>Receives up to <paramref name="max"/> messages, waiting up to <paramref name="wait"/> (at most 20 s) for the first.</summary>
+    Task<IReadOnlyList<QueueMessage>> ReceiveMessagesAsync(string queue, int max = 1, TimeSpan? visibilityTimeout = null, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a received message; <c>false</c> when the receipt is stale.</summary>
+    Task<bool> DeleteMessageAsync(string queue, string receiptHandle, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every message of a queue.</summary>
+    Task PurgeQueueAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>Pending and parked deliveries of a destination.</summary>
+    Task<DestinationStatus> GetDestinationStatusAsync(string destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a destination's parked deliveries back to pending; returns how many.</summary>
+    Task<int> RedriveDestinationAsync(string destination, CancellationToken cancellationToken = default);
 }

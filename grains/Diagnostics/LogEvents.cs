@@ -17,4 +17,5 @@ internal static class LogEvents
     public const int Interrupted = 2006;
     public const int Cleared = 2007;
     public const int SystemError = 2008;
+    public const int HandOffFailed = 2009;
 }

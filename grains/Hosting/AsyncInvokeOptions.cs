@@ -27,6 +27,9 @@ public sealed class AsyncInvokeOptions
     /// <summary>Longest wait after a throttle or system error. Default 5 minutes.</summary>
     public TimeSpan ThrottleMaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a failing destination is retried before the delivery is parked. Default 6 hours.</summary>
+    public TimeSpan DeliveryRetryWindow { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>Largest asynchronous (<c>Event</c>) payload. Default 1 MiB.</summary>
     public int MaxAsyncPayloadBytes { get; set; } = 1024 * 1024;
 

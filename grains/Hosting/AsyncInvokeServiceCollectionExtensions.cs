@@ -2,6 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Destinations;
+using Orleans.AsyncInvoke.Destinations.Function;
+using Orleans.AsyncInvoke.Destinations.Queue;
+using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Execution.Demo;
 using Orleans.AsyncInvoke.Execution.Http;
@@ -43,6 +47,12 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IFunctionRuntime, CustomHandlerRuntime>();
         services.AddSingleton<IFunctionRuntime, ProcessFunctionRuntime>();
         services.AddSingleton<SiloReadiness>();
+        services.AddSingleton<IDestinationAdapter, QueueAdapter>();
+        services.AddSingleton<IDestinationAdapter, FunctionAdapter>();
+        services.AddSingleton<IDestinationAdapter, WebhookAdapter>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+        services.AddHttpClient(WebhookAdapter.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));
         services.AddHttpClient(Destinations.Callback.CallbackGrain.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<ConfiguredFunctionsLoader>();

@@ -25,6 +25,9 @@ public sealed partial class InvocationGrain
     [LoggerMessage(EventId = LogEvents.Cleared, Level = LogLevel.Debug, Message = "{RequestId} cleared at the end of its retention period")]
     private static partial void LogCleared(ILogger logger, string requestId);
 
+    [LoggerMessage(EventId = LogEvents.HandOffFailed, Level = LogLevel.Warning, Message = "Handing the record of {RequestId} ({FunctionName}) to its destinations failed; retrying on the next wake-up")]
+    private static partial void LogHandOffFailed(ILogger logger, Exception exception, string requestId, string functionName);
+
     [LoggerMessage(EventId = LogEvents.SystemError, Level = LogLevel.Warning, Message = "System error before an attempt of {RequestId} ({FunctionName}); backing off")]
     private static partial void LogSystemError(ILogger logger, Exception exception, string requestId, string functionName);
 }

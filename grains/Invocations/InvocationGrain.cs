@@ -109,6 +109,12 @@ public sealed partial class InvocationGrain(
         var now = clock.UtcNow;
         if (S.IsFinal)
         {
+            if (S.HandOffPending)
+            {
+                await RetryHandOffAsync();
+                return;
+            }
+
             if (S.RetainUntil is { } until && now >= until)
             {
                 await state.ClearStateAsync();
@@ -317,15 +323,102 @@ public sealed partial class InvocationGrain(
             });
         }
 
+        // Destinations get the record before the invocation turns final: a crash in between repeats the hand-over
+        // (destinations ignore a message id they have seen) instead of losing it. A failed hand-over is kept
+        // pending and retried on the next wake-up.
+        S.HandOffPending = !await TryHandOffAsync(function);
         await state.WriteStateAsync();
-
-        // The retry wake-up becomes the clean-up wake-up at the end of the retention period.
-        var period = _options.Retention > _options.ReminderPeriod ? _options.Retention : _options.ReminderPeriod;
-        await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
+        await ScheduleFinalWakeUpAsync();
         _timer.Cancel();
 
         LogCompleted(logger, RequestId, S.FunctionName, condition, S.AttemptCount);
         Publish(InvocationEventKind.Completed, S.AttemptCount, condition: condition);
+    }
+
+    private async Task ScheduleFinalWakeUpAsync()
+    {
+        // While a hand-off is pending the wake-up stays short; then it becomes the clean-up at the end of retention.
+        var period = S.HandOffPending ? _options.ReminderPeriod
+            : _options.Retention > _options.ReminderPeriod ? _options.Retention : _options.ReminderPeriod;
+        await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
+    }
+
+    private async Task RetryHandOffAsync()
+    {
+        ResolvedFunction? function = null;
+        try
+        {
+            function = await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+        }
+        catch (AsyncInvokeException)
+        {
+            // The function is gone: nothing is configured to receive the record any more.
+        }
+
+        if (function is null || await TryHandOffAsync(function))
+        {
+            S.HandOffPending = false;
+            await state.WriteStateAsync();
+            await ScheduleFinalWakeUpAsync();
+        }
+    }
+
+    /// <summary>Hands the record to the success or failure destination, and the raw event to the dead-letter queue.</summary>
+    private async Task<bool> TryHandOffAsync(ResolvedFunction? function)
+    {
+        if (function is null)
+        {
+            return true;
+        }
+
+        var success = S.Condition == InvocationCondition.Success;
+        var deliveries = new List<Task>();
+        var destination = success ? function.Config?.OnSuccess : function.Config?.OnFailure;
+        if (destination is not null)
+        {
+            deliveries.Add(GrainFactory.GetGrain<IDestinationGrain>(destination).EnqueueAsync(new DestinationMessage
+            {
+                Id = $"{RequestId}:{(success ? "success" : "failure")}",
+                Body = S.Record!,
+                RequestId = RequestId,
+                Condition = S.Condition!,
+            }));
+        }
+
+        if (!success && function.Definition.DeadLetterTarget is { } deadLetter)
+        {
+            deliveries.Add(GrainFactory.GetGrain<IDestinationGrain>(deadLetter).EnqueueAsync(new DestinationMessage
+            {
+                Id = $"{RequestId}:dlq",
+                Body = System.Text.Encoding.UTF8.GetString(S.Payload),
+                RequestId = RequestId,
+                Condition = S.Condition!,
+                Attributes = new Dictionary<string, string>
+                {
+                    ["RequestID"] = RequestId,
+                    // Lambda reports the status code: 200 for a function error, 429 when no attempt could run.
+                    ["ErrorCode"] = S.AttemptCount > 0 ? "200" : "429",
+                    ["ErrorMessage"] = Truncate(S.LastError?.ErrorMessage ?? S.Condition!, 1024),
+                },
+            }));
+        }
+
+        try
+        {
+            await Task.WhenAll(deliveries);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogHandOffFailed(logger, ex, RequestId, S.FunctionName);
+            return false;
+        }
+    }
+
+    private static string Truncate(string text, int maxBytes)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return bytes.Length <= maxBytes ? text : System.Text.Encoding.UTF8.GetString(bytes, 0, maxBytes).TrimEnd('\uFFFD');
     }
 
     private void ScheduleTimer(DateTimeOffset due) => _timer.Schedule(this, RunDueWorkAsync, due - clock.UtcNow);

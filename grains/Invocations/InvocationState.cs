@@ -30,6 +30,9 @@ public sealed class InvocationState
     /// <summary>The final response (or error) payload, kept for the callback.</summary>
     [Id(17)] public byte[]? ResponsePayload { get; set; }
 
+    /// <summary>Whether the record still has to be handed to its destinations (a hand-off failed and is retried).</summary>
+    [Id(18)] public bool HandOffPending { get; set; }
+
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
 
     public InvocationStatus ToStatus(string requestId) => new()

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.Configuration;
 using Orleans.Persistence;
@@ -36,6 +37,8 @@ public static class SiloProfiles
             silo.AddMemoryGrainStorage(StorageNames.Functions);
             silo.AddMemoryGrainStorage(StorageNames.Invocations);
             silo.UseInMemoryReminderService();
+            // Everything runs on this machine in the embedded profile: webhooks on loopback are allowed.
+            silo.Services.Configure<WebhookOptions>(o => o.AllowLoopback = true);
             return silo;
         }
 

@@ -31,6 +31,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["AsyncInvoke:Functions:echo:Target"] = "dotnet:echo",
+                ["AsyncInvoke:DeliveryRetryWindow"] = "00:00:10",
+                ["AsyncInvoke:Webhooks:AllowLoopback"] = "true",
             });
             host.Services.AddSingleton<TimeProvider>(Time);
             host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);

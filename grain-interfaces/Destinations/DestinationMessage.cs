@@ -1,0 +1,48 @@
+namespace Orleans.AsyncInvoke.Destinations;
+
+/// <summary>One thing to deliver to a destination: an invocation record, or a raw event for a dead-letter queue.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.DestinationMessage")]
+public sealed record DestinationMessage
+{
+    /// <summary>Unique per delivery (<c>&lt;request id&gt;:success</c>, <c>:failure</c>, <c>:dlq</c>); repeats are ignored.</summary>
+    [Id(0)] public required string Id { get; init; }
+
+    /// <summary>The body: record JSON, or the raw event.</summary>
+    [Id(1)] public required string Body { get; init; }
+
+    /// <summary>Attributes (dead-letter messages carry <c>RequestID</c>, <c>ErrorCode</c>, <c>ErrorMessage</c>).</summary>
+    [Id(2)] public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The invocation's request id.</summary>
+    [Id(3)] public required string RequestId { get; init; }
+
+    /// <summary>The record condition.</summary>
+    [Id(4)] public required string Condition { get; init; }
+}
+
+/// <summary>The state of one destination's deliveries.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.DestinationStatus")]
+public sealed record DestinationStatus
+{
+    /// <summary>Messages waiting for delivery (including ones backing off).</summary>
+    [Id(0)] public int Pending { get; init; }
+
+    /// <summary>Messages whose retry window closed, kept for redrive.</summary>
+    [Id(1)] public IReadOnlyList<ParkedDelivery> Parked { get; init; } = [];
+
+    /// <summary>Failed delivery attempts so far.</summary>
+    [Id(2)] public long DeliveryFailures { get; init; }
+}
+
+/// <summary>A delivery that gave up, with why.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.ParkedDelivery")]
+public sealed record ParkedDelivery(
+    [property: Id(0)] DestinationMessage Message,
+    [property: Id(1)] int Attempts,
+    [property: Id(2)] string? LastError);

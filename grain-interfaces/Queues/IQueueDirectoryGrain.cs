@@ -1,0 +1,19 @@
+using Orleans.Concurrency;
+
+namespace Orleans.AsyncInvoke.Queues;
+
+/// <summary>The names of every queue that has received a message (one instance, key <see cref="Key"/>).</summary>
+[Alias("AsyncInvoke.IQueueDirectoryGrain")]
+public interface IQueueDirectoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>The key of the only instance.</summary>
+    const long Key = 0;
+
+    /// <summary>Records a queue name.</summary>
+    [Alias("Add")]
+    Task AddAsync(string name);
+
+    /// <summary>Every queue name, ordered.</summary>
+    [Alias("List"), ReadOnly]
+    Task<IReadOnlyList<string>> ListAsync();
+}

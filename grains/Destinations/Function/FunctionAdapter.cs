@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text;
+using Orleans.AsyncInvoke.Invocations;
+
+namespace Orleans.AsyncInvoke.Destinations.Function;
+
+/// <summary>
+/// Invokes another function asynchronously with the record as its payload. The request id is derived from the
+/// delivery id, so a re-sent delivery lands on the same invocation instead of starting a second one.
+/// </summary>
+internal sealed class FunctionAdapter(IGrainFactory grains) : IDestinationAdapter
+{
+    public DestinationKind Kind => DestinationKind.Function;
+
+    public Task DeliverAsync(DestinationAddress address, DestinationMessage message, CancellationToken cancellationToken)
+    {
+        var requestId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{address.Original}\n{message.Id}")).AsSpan(0, 16)).ToString("D");
+        return grains.GetGrain<IInvocationGrain>(requestId).AcceptAsync(new InvocationRequest
+        {
+            FunctionName = address.Name,
+            Qualifier = address.Qualifier,
+            Payload = Encoding.UTF8.GetBytes(message.Body),
+        }).WaitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,20 @@
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Queues;
+
+namespace Orleans.AsyncInvoke.Destinations.Queue;
+
+/// <summary>The index of queue names.</summary>
+[GrainType("asyncinvoke-queue-directory")]
+public sealed class QueueDirectoryGrain(
+    [PersistentState("queues", StorageNames.Functions)] IPersistentState<FunctionRegistryState> state) : Grain, IQueueDirectoryGrain
+{
+    public async Task AddAsync(string name)
+    {
+        if (state.State.Names.Add(name))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Names]);
+}

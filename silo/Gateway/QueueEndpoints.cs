@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Orleans.AsyncInvoke.Destinations;
+using Orleans.AsyncInvoke.Queues;
+using Orleans.AsyncInvoke.Silo.Gateway.Lambda;
+
+namespace Orleans.AsyncInvoke.Silo.Gateway;
+
+/// <summary>The built-in queues over HTTP, and the delivery state of destinations.</summary>
+internal static partial class QueueEndpoints
+{
+    public static IEndpointRouteBuilder MapQueues(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("").AddEndpointFilter<GatewayErrorFilter>();
+        group.MapGet("/queues", ListAsync);
+        group.MapPost("/queues/{name}/messages", SendAsync);
+        group.MapGet("/queues/{name}/messages", ReceiveAsync);
+        group.MapDelete("/queues/{name}/messages/{receiptHandle}", DeleteAsync);
+        group.MapDelete("/queues/{name}/messages", PurgeAsync);
+        group.MapGet("/destinations", StatusAsync);
+        group.MapPost("/destinations/redrive", RedriveAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(IGrainFactory grains)
+    {
+        var names = await grains.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Key).ListAsync();
+        var depths = await Task.WhenAll(names.Select(n => grains.GetGrain<IQueueGrain>(n).DepthAsync()));
+        return Results.Json(names.Select((n, i) => new { name = n, approximateDepth = depths[i] }));
+    }
+
+    private static async Task<IResult> SendAsync(HttpContext http, string name, IGrainFactory grains)
+    {
+        EnsureName(name);
+        var body = await LambdaRequest.ReadBodyAsync(http.Request, 1024 * 1024, "Request must be smaller than 1048576 bytes.");
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        var id = await grains.GetGrain<IQueueGrain>(name).SendAsync(text, null, null);
+        return Results.Json(new { messageId = id }, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext http, string name, IGrainFactory grains)
+    {
+        EnsureName(name);
+        var max = LambdaRequest.QueryInt(http.Request, "max") ?? 1;
+        var visibility = LambdaRequest.QueryInt(http.Request, "visibilityTimeout") ?? 30;
+        var wait = LambdaRequest.QueryInt(http.Request, "waitSeconds") ?? 0;
+        if (max is < 1 or > 10 || visibility is < 0 or > 43200 || wait is < 0 or > 20)
+        {
+            throw ErrorCodes.InvalidParameter("max must be 1-10, visibilityTimeout 0-43200 and waitSeconds 0-20.");
+        }
+
+        // Long polling: ask again until a message arrives or the wait is over.
+        var queue = grains.GetGrain<IQueueGrain>(name);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var messages = await queue.ReceiveAsync(max, TimeSpan.FromSeconds(visibility));
+            if (messages.Count > 0 || clock.Elapsed >= TimeSpan.FromSeconds(wait))
+            {
+                return Results.Json(messages.Select(m => new { messageId = m.MessageId, receiptHandle = m.ReceiptHandle, body = m.Body, attributes = m.Attributes, receiveCount = m.ReceiveCount }));
+            }
+
+            await Task.Delay(100, http.RequestAborted);
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(string name, string receiptHandle, IGrainFactory grains)
+    {
+        EnsureName(name);
+        return await grains.GetGrain<IQueueGrain>(name).DeleteAsync(receiptHandle)
+            ? Results.NoContent()
+            : GatewayErrorFilter.Error(404, "ReceiptHandleIsInvalid", $"The receipt handle {receiptHandle} is not valid (unknown, deleted, or received again since).");
+    }
+
+    private static async Task<IResult> PurgeAsync(string name, IGrainFactory grains)
+    {
+        EnsureName(name);
+        await grains.GetGrain<IQueueGrain>(name).PurgeAsync();
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> StatusAsync(string uri, IGrainFactory grains) =>
+        Results.Json(await Destination(grains, uri).GetStatusAsync(), JsonOptions);
+
+    private static async Task<IResult> RedriveAsync(string uri, IGrainFactory grains) =>
+        Results.Json(new { redriven = await Destination(grains, uri).RedriveAsync() });
+
+    private static IDestinationGrain Destination(IGrainFactory grains, string uri) =>
+        DestinationAddress.TryParse(uri) is null
+            ? throw ErrorCodes.InvalidParameter($"The destination ARN {uri} is invalid.")
+            : grains.GetGrain<IDestinationGrain>(uri);
+
+    private static void EnsureName(string name)
+    {
+        if (!QueueName().IsMatch(name))
+        {
+            throw ErrorCodes.InvalidParameter($"Queue names are 1-256 characters of letters, digits, '.', '-' and '_' (was '{name}').");
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    [GeneratedRegex("^[a-zA-Z0-9_.-]{1,256}$", RegexOptions.CultureInvariant)]
+    private static partial Regex QueueName();
+}
