@@ -23,7 +23,8 @@ public static class InvocationRecordBuilder
     public static string Build(Input input)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed escaping keeps non-ASCII text as it was sent instead of turning it into \u escapes.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("version", "1.0");

@@ -32,6 +32,15 @@ public sealed class InvocationEventLog : IInvocationObserver
         }
     }
 
+    /// <summary>Every event so far, in order.</summary>
+    public IReadOnlyList<InvocationEvent> All()
+    {
+        lock (_gate)
+        {
+            return [.. _events];
+        }
+    }
+
     /// <summary>The events of one request, in order.</summary>
     public IReadOnlyList<InvocationEvent> For(string requestId)
     {

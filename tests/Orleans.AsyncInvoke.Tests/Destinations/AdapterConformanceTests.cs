@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+
+namespace Orleans.AsyncInvoke.Tests.Destinations;
+
+public sealed class QueueAdapterConformanceTests(ClusterFixture fixture) : DestinationConformance<QueueAdapterConformanceTests.QueueTarget>(fixture)
+{
+    protected override Task<QueueTarget> CreateTargetAsync() => Task.FromResult(new QueueTarget(Fixture, $"q-{Guid.NewGuid():N}"));
+
+    public sealed class QueueTarget(ClusterFixture fixture, string name) : IConformanceTarget
+    {
+        private readonly List<string> _bodies = [];
+
+        public string Destination => $"queue://{name}";
+
+        public async Task<IReadOnlyList<string>> DeliveredAsync()
+        {
+            foreach (var message in await fixture.Invoker.ReceiveMessagesAsync(name, max: 10))
+            {
+                _bodies.Add(message.Body);
+                await fixture.Invoker.DeleteMessageAsync(name, message.ReceiptHandle);
+            }
+
+            return [.. _bodies];
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+public sealed class WebhookAdapterConformanceTests(ClusterFixture fixture) : BreakableDestinationConformance<WebhookAdapterConformanceTests.WebhookTarget>(fixture)
+{
+    protected override Task<WebhookTarget> CreateTargetAsync() => Task.FromResult(new WebhookTarget());
+
+    public sealed class WebhookTarget : IBreakableTarget
+    {
+        private readonly List<string> _bodies = [];
+        private readonly FunctionServer _server;
+        private volatile bool _broken;
+
+        public WebhookTarget() => _server = new FunctionServer(async (c, body) =>
+        {
+            if (_broken)
+            {
+                await FunctionServer.ReplyAsync(c, 500, "down");
+                return;
+            }
+
+            lock (_bodies)
+            {
+                _bodies.Add(body);
+            }
+
+            await FunctionServer.ReplyAsync(c, 200, "{}");
+        });
+
+        public string Destination => $"{_server.Url}hook";
+
+        public Task<IReadOnlyList<string>> DeliveredAsync()
+        {
+            lock (_bodies)
+            {
+                return Task.FromResult<IReadOnlyList<string>>([.. _bodies]);
+            }
+        }
+
+        public Task BreakAsync()
+        {
+            _broken = true;
+            return Task.CompletedTask;
+        }
+
+        public Task HealAsync()
+        {
+            _broken = false;
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
+    }
+}
+
+public sealed class FunctionAdapterConformanceTests(ClusterFixture fixture) : BreakableDestinationConformance<FunctionAdapterConformanceTests.FunctionTarget>(fixture)
+{
+    protected override async Task<FunctionTarget> CreateTargetAsync()
+    {
+        var target = new FunctionTarget(Fixture, $"sink-{Guid.NewGuid():N}");
+        await target.HealAsync();
+        return target;
+    }
+
+    /// <summary>A function receiving records; broken means it does not exist, so the invoke is refused for real.</summary>
+    public sealed class FunctionTarget(ClusterFixture fixture, string name) : IBreakableTarget
+    {
+        public string Destination => $"function://{name}";
+
+        public async Task<IReadOnlyList<string>> DeliveredAsync()
+        {
+            var accepted = fixture.Events.All().Where(e => e.Kind == InvocationEventKind.Accepted && e.FunctionName == name).ToList();
+            var bodies = new List<string>();
+            foreach (var e in accepted)
+            {
+                var status = await fixture.Invoker.GetInvocationAsync(e.RequestId);
+                if (status?.Record is { } record)
+                {
+                    using var json = JsonDocument.Parse(record);
+                    bodies.Add(json.RootElement.GetProperty("requestPayload").GetRawText());
+                }
+            }
+
+            return bodies.Count == accepted.Count ? bodies : [];
+        }
+
+        public Task BreakAsync() => fixture.Invoker.DeleteFunctionAsync(name);
+
+        public Task HealAsync() => fixture.Invoker.PutFunctionAsync(name, new FunctionDefinitionInput { Target = "dotnet:echo" });
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
