@@ -53,8 +53,9 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         services.AddHttpClient(WebhookAdapter.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));
+        // Callbacks are caller-supplied URLs: they pass the same SSRF guard as webhook destinations.
         services.AddHttpClient(Destinations.Callback.CallbackGrain.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));
         services.AddSingleton<ConfiguredFunctionsLoader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConfiguredFunctionsLoader>());
 
