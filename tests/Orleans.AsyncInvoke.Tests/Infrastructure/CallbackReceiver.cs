@@ -14,8 +14,13 @@ public sealed class CallbackReceiver : IAsyncDisposable
     private readonly Task _loop;
 
     public CallbackReceiver(params HttpStatusCode[] answers)
+        : this(FreePort.Next(), answers)
     {
-        Url = $"http://127.0.0.1:{FreePort.Next()}/callback/";
+    }
+
+    public CallbackReceiver(int port, params HttpStatusCode[] answers)
+    {
+        Url = $"http://127.0.0.1:{port}/callback/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         foreach (var answer in answers)
@@ -29,8 +34,8 @@ public sealed class CallbackReceiver : IAsyncDisposable
     public string Url { get; }
 
     /// <summary>The next request received (any status it was answered with).</summary>
-    public async Task<ReceivedCallback> NextAsync() =>
-        await _received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+    public async Task<ReceivedCallback> NextAsync(TimeSpan? patience = null) =>
+        await _received.Reader.ReadAsync().AsTask().WaitAsync(patience ?? TimeSpan.FromSeconds(30));
 
     private async Task LoopAsync()
     {

@@ -25,6 +25,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60)
         ["AsyncInvoke__Cluster__SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
         ["AsyncInvoke__Cluster__GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
         ["AsyncInvoke__TimeCompression"] = timeCompression.ToString(CultureInfo.InvariantCulture),
+        ["AsyncInvoke__Webhooks__AllowLoopback"] = "true",
     });
 
     /// <summary>An Orleans client host connected to the silo's gateway, with the SDK registered.</summary>
