@@ -1,6 +1,7 @@
 using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Queues;
+using Orleans.AsyncInvoke.Topics;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations;
 
@@ -163,6 +164,24 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
 
     public Task<int> RedriveDestinationAsync(string destination, CancellationToken cancellationToken = default) =>
         client.GetGrain<IDestinationGrain>(destination).RedriveAsync().WaitAsync(cancellationToken);
+
+    public Task SubscribeAsync(string topic, string endpoint, CancellationToken cancellationToken = default) =>
+        client.GetGrain<ITopicGrain>(topic).SubscribeAsync(endpoint).WaitAsync(cancellationToken);
+
+    public Task<bool> UnsubscribeAsync(string topic, string endpoint, CancellationToken cancellationToken = default) =>
+        client.GetGrain<ITopicGrain>(topic).UnsubscribeAsync(endpoint).WaitAsync(cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListSubscriptionsAsync(string topic, CancellationToken cancellationToken = default) =>
+        client.GetGrain<ITopicGrain>(topic).ListSubscriptionsAsync().WaitAsync(cancellationToken);
+
+    public Task<EventRule> PutEventRuleAsync(string bus, EventRule rule, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IEventBusGrain>(bus).PutRuleAsync(rule).WaitAsync(cancellationToken);
+
+    public Task<bool> DeleteEventRuleAsync(string bus, string rule, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IEventBusGrain>(bus).DeleteRuleAsync(rule).WaitAsync(cancellationToken);
+
+    public Task<IReadOnlyList<EventRule>> ListEventRulesAsync(string bus, CancellationToken cancellationToken = default) =>
+        client.GetGrain<IEventBusGrain>(bus).ListRulesAsync().WaitAsync(cancellationToken);
 
     private IFunctionGrain Function(string name) => client.GetGrain<IFunctionGrain>(name);
 

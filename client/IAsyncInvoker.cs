@@ -2,6 +2,7 @@ using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Invocations;
 using Orleans.AsyncInvoke.Queues;
+using Orleans.AsyncInvoke.Topics;
 
 namespace Orleans.AsyncInvoke.Client;
 
@@ -73,4 +74,22 @@ public interface IAsyncInvoker
 
     /// <summary>Moves a destination's parked deliveries back to pending; returns how many.</summary>
     Task<int> RedriveDestinationAsync(string destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Subscribes an endpoint (queue, function or webhook) to a topic.</summary>
+    Task SubscribeAsync(string topic, string endpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a subscription; <c>false</c> when there was none.</summary>
+    Task<bool> UnsubscribeAsync(string topic, string endpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>A topic's subscriptions.</summary>
+    Task<IReadOnlyList<string>> ListSubscriptionsAsync(string topic, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a rule on an event bus.</summary>
+    Task<EventRule> PutEventRuleAsync(string bus, EventRule rule, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a rule; <c>false</c> when there was none.</summary>
+    Task<bool> DeleteEventRuleAsync(string bus, string rule, CancellationToken cancellationToken = default);
+
+    /// <summary>An event bus's rules.</summary>
+    Task<IReadOnlyList<EventRule>> ListEventRulesAsync(string bus, CancellationToken cancellationToken = default);
 }

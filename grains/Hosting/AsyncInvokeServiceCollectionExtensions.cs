@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Destinations;
+using Orleans.AsyncInvoke.Destinations.EventBus;
 using Orleans.AsyncInvoke.Destinations.Function;
+using Orleans.AsyncInvoke.Destinations.Topic;
 using Orleans.AsyncInvoke.Destinations.Queue;
 using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Execution;
@@ -50,6 +52,8 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IDestinationAdapter, QueueAdapter>();
         services.AddSingleton<IDestinationAdapter, FunctionAdapter>();
         services.AddSingleton<IDestinationAdapter, WebhookAdapter>();
+        services.AddSingleton<IDestinationAdapter, TopicAdapter>();
+        services.AddSingleton<IDestinationAdapter, EventBusAdapter>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         services.AddHttpClient(WebhookAdapter.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));

@@ -23,6 +23,7 @@ public static partial class SiloHostExtensions
         app.MapLambdaApi();
         app.MapEntryPoints();
         app.MapQueues();
+        app.MapRouting();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (SiloReadiness readiness, IGrainFactory grains, CancellationToken cancellationToken) =>
         {

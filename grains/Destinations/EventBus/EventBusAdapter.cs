@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Topics;
+
+namespace Orleans.AsyncInvoke.Destinations.EventBus;
+
+/// <summary>
+/// Wraps the record in the EventBridge envelope (<c>source: "lambda"</c>, <c>detail-type</c>, <c>detail</c>,
+/// <c>resources</c>) and hands it to the targets of every matching rule, each as its own durable delivery.
+/// </summary>
+internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, IOptions<AsyncInvokeOptions> options) : IDestinationAdapter
+{
+    public DestinationKind Kind => DestinationKind.EventBus;
+
+    public async Task DeliverAsync(DestinationAddress address, DestinationMessage message, CancellationToken cancellationToken)
+    {
+        var envelope = Envelope(address.Name, message);
+        using var document = JsonDocument.Parse(envelope);
+        var rules = await grains.GetGrain<IEventBusGrain>(address.Name).ListRulesAsync().WaitAsync(cancellationToken);
+        var deliveries = from rule in rules
+                         where EventPattern.Matches(rule.EventPattern, document.RootElement)
+                         from target in rule.Targets
+                         select grains.GetGrain<IDestinationGrain>(target).EnqueueAsync(message with
+                         {
+                             Id = $"{message.Id}@bus/{address.Name}/{rule.Name}",
+                             Body = envelope,
+                         });
+        await Task.WhenAll(deliveries).WaitAsync(cancellationToken);
+    }
+
+    private string Envelope(string bus, DestinationMessage message)
+    {
+        var o = options.Value;
+        string? functionArn = null;
+        try
+        {
+            using var record = JsonDocument.Parse(message.Body);
+            functionArn = record.RootElement.GetProperty("requestContext").GetProperty("functionArn").GetString();
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // Not a record (a raw dead-letter event): the envelope names the bus only.
+        }
+
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("version", "0");
+            w.WriteString("id", message.Id);
+            w.WriteString("detail-type", message.Condition == InvocationCondition.Success
+                ? "Lambda Function Invocation Result - Success"
+                : "Lambda Function Invocation Result - Failure");
+            w.WriteString("source", "lambda");
+            w.WriteString("account", o.AccountId);
+            w.WriteString("time", time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("region", o.Region);
+            w.WriteStartArray("resources");
+            w.WriteStringValue($"arn:aws:events:{o.Region}:{o.AccountId}:event-bus/{bus}");
+            if (functionArn is not null)
+            {
+                w.WriteStringValue(functionArn);
+            }
+
+            w.WriteEndArray();
+            w.WritePropertyName("detail");
+            InvocationRecordBuilder.WritePayload(w, System.Text.Encoding.UTF8.GetBytes(message.Body));
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
