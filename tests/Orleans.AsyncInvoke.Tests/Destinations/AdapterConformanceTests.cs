@@ -121,3 +121,29 @@ public sealed class FunctionAdapterConformanceTests(ClusterFixture fixture) : Br
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
+
+public sealed class TopicAdapterConformanceTests(ClusterFixture fixture) : DestinationConformance<TopicAdapterConformanceTests.TopicTarget>(fixture)
+{
+    protected override async Task<TopicTarget> CreateTargetAsync()
+    {
+        var target = new TopicTarget(Fixture, $"t-{Guid.NewGuid():N}", $"sub-{Guid.NewGuid():N}");
+        await Fixture.Invoker.SubscribeAsync(target.Topic, $"queue://{target.Queue}");
+        return target;
+    }
+
+    /// <summary>A topic with one queue subscription; what reaches the queue is what the topic delivered.</summary>
+    public sealed class TopicTarget(ClusterFixture fixture, string topic, string queue) : IConformanceTarget
+    {
+        private readonly QueueAdapterConformanceTests.QueueTarget _queue = new(fixture, queue);
+
+        public string Topic => topic;
+
+        public string Queue => queue;
+
+        public string Destination => $"topic://{topic}";
+
+        public Task<IReadOnlyList<string>> DeliveredAsync() => _queue.DeliveredAsync();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
