@@ -20,6 +20,9 @@ public sealed record DestinationMessage
 
     /// <summary>The record condition.</summary>
     [Id(4)] public required string Condition { get; init; }
+
+    /// <summary>How many invocations the event has gone through in a chain of function destinations.</summary>
+    [Id(5)] public int ChainDepth { get; init; }
 }
 
 /// <summary>The state of one destination's deliveries.</summary>

@@ -21,6 +21,9 @@ public sealed record ResolvedFunction
     /// <summary>The event-invoke-config of the qualifier, or <c>null</c> when none is set.</summary>
     [Id(4)] public EventInvokeConfig? Config { get; init; }
 
+    /// <summary><c>Terminate</c> (default) or <c>Allow</c>: what happens to an event caught in a recursive loop.</summary>
+    [Id(5)] public string RecursiveLoop { get; init; } = "Terminate";
+
     /// <summary>Retries after a function error, with Lambda's default of 2.</summary>
     public int MaximumRetryAttempts => Config?.MaximumRetryAttempts ?? 2;
 

@@ -20,4 +20,7 @@ public sealed record InvocationRequest
 
     /// <summary>An HTTP URL that receives one POST of the result when the invocation is final (OpenFaaS <c>X-Callback-Url</c>).</summary>
     [Id(4)] public string? CallbackUrl { get; init; }
+
+    /// <summary>How many invocations came before this one in a chain of function destinations (0 for a direct call).</summary>
+    [Id(5)] public int ChainDepth { get; init; }
 }

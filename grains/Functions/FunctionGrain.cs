@@ -7,11 +7,12 @@ namespace Orleans.AsyncInvoke.Functions;
 
 /// <summary>One function: its definition and its event-invoke-configs, validated on every change.</summary>
 [GrainType("asyncinvoke-function")]
-public sealed class FunctionGrain(
+public sealed partial class FunctionGrain(
     [PersistentState("function", StorageNames.Functions)] IPersistentState<FunctionState> state,
     FunctionRunner runner,
     FunctionArns arns,
-    TimeProvider time) : Grain, IFunctionGrain
+    TimeProvider time,
+    Microsoft.Extensions.Logging.ILogger<FunctionGrain> logger) : Grain, IFunctionGrain
 {
     private string Name => this.GetPrimaryKeyString();
 
@@ -61,6 +62,7 @@ public sealed class FunctionGrain(
             ExecutedVersion = definition.Version,
             FunctionArn = arns.Qualified(Name, q),
             Config = config,
+            RecursiveLoop = state.State.RecursiveLoop,
         });
     }
 
@@ -280,12 +282,30 @@ public sealed class FunctionGrain(
         }
 
         var address = FunctionValidation.ParseDestination(destination, onFailure, Name);
-        if (address.Kind == DestinationKind.Function
-            && await GrainFactory.GetGrain<IFunctionGrain>(address.Name).GetAsync() is null)
+        if (address.Kind != DestinationKind.Function)
+        {
+            return;
+        }
+
+        var target = GrainFactory.GetGrain<IFunctionGrain>(address.Name);
+        if (await target.GetAsync() is null)
         {
             throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid.");
         }
+
+        // A direct cycle (A -> B -> A) is allowed, and stopped at run time by the recursive-loop guard; say so.
+        var back = (await target.ListEventInvokeConfigsAsync(null, FunctionLimits.MaxListItems)).Items
+            .SelectMany(c => new[] { c.OnSuccess, c.OnFailure })
+            .Any(d => DestinationAddress.TryParse(d) is { Kind: DestinationKind.Function } a && a.Name == Name);
+        if (back)
+        {
+            LogCycle(logger, Name, address.Name);
+        }
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(EventId = LogEvents.DestinationCycle, Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "Function {FunctionName} and its destination {Destination} send records to each other: events will loop until the recursive-loop guard stops them after 16 invocations")]
+    private static partial void LogCycle(Microsoft.Extensions.Logging.ILogger logger, string functionName, string destination);
 
     private void EnsureQualifier(string qualifier) => _ = Qualified(qualifier);
 

@@ -28,6 +28,9 @@ public sealed partial class InvocationGrain
     [LoggerMessage(EventId = LogEvents.HandOffFailed, Level = LogLevel.Warning, Message = "Handing the record of {RequestId} ({FunctionName}) to its destinations failed; retrying on the next wake-up")]
     private static partial void LogHandOffFailed(ILogger logger, Exception exception, string requestId, string functionName);
 
+    [LoggerMessage(EventId = LogEvents.RecursionStopped, Level = LogLevel.Warning, Message = "{RequestId} ({FunctionName}) stopped: chain depth {Depth} exceeds the recursive-loop limit")]
+    private static partial void LogRecursionStopped(ILogger logger, string requestId, string functionName, int depth);
+
     [LoggerMessage(EventId = LogEvents.SystemError, Level = LogLevel.Warning, Message = "System error before an attempt of {RequestId} ({FunctionName}); backing off")]
     private static partial void LogSystemError(ILogger logger, Exception exception, string requestId, string functionName);
 }

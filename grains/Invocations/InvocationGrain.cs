@@ -26,6 +26,7 @@ public sealed partial class InvocationGrain(
     ILogger<InvocationGrain> logger) : Grain, IInvocationGrain, IRemindable
 {
     private const string WakeUpReminder = "wake-up";
+    private const int MaxChainDepth = 16;
     private readonly AsyncInvokeOptions _options = options.Value;
     private readonly IInvocationObserver[] _observers = [.. observers];
     private readonly WakeUpTimer _timer = new();
@@ -83,6 +84,7 @@ public sealed partial class InvocationGrain(
             NextAttemptAt = now,
             TraceParent = request.TraceParent,
             CallbackUrl = request.CallbackUrl,
+            ChainDepth = request.ChainDepth,
         };
         await state.WriteStateAsync();
 
@@ -165,6 +167,16 @@ public sealed partial class InvocationGrain(
         if (function.Definition.ReservedConcurrency == 0)
         {
             await FinishAsync(InvocationCondition.ZeroReservedConcurrency, function);
+            return;
+        }
+
+        if (S.ChainDepth > MaxChainDepth && function.RecursiveLoop == "Terminate")
+        {
+            // A loop of function destinations: stop the event and send it down the failure path, as Lambda does.
+            var message = $"The event went through more than {MaxChainDepth} invocations in one chain of function destinations; it was stopped (RecursiveLoop is Terminate).";
+            S.LastError = new ErrorInfo("RecursiveInvocationException", message);
+            LogRecursionStopped(logger, RequestId, S.FunctionName, S.ChainDepth);
+            await FinishAsync(InvocationCondition.RetriesExhausted, function, responsePayload: ErrorPayloads.Serialize("RecursiveInvocationException", message), functionError: true);
             return;
         }
 
@@ -382,6 +394,7 @@ public sealed partial class InvocationGrain(
                 Body = S.Record!,
                 RequestId = RequestId,
                 Condition = S.Condition!,
+                ChainDepth = S.ChainDepth,
             }));
         }
 

@@ -33,6 +33,9 @@ public sealed class InvocationState
     /// <summary>Whether the record still has to be handed to its destinations (a hand-off failed and is retried).</summary>
     [Id(18)] public bool HandOffPending { get; set; }
 
+    /// <summary>Invocations before this one in a chain of function destinations.</summary>
+    [Id(19)] public int ChainDepth { get; set; }
+
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
 
     public InvocationStatus ToStatus(string requestId) => new()

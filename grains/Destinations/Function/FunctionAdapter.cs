@@ -20,6 +20,7 @@ internal sealed class FunctionAdapter(IGrainFactory grains) : IDestinationAdapte
             FunctionName = address.Name,
             Qualifier = address.Qualifier,
             Payload = Encoding.UTF8.GetBytes(message.Body),
+            ChainDepth = message.ChainDepth + 1,
         }).WaitAsync(cancellationToken);
     }
 }
