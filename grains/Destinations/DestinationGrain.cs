@@ -119,7 +119,10 @@ public sealed partial class DestinationGrain(
                 var adapter = adapters.FirstOrDefault(a => a.Kind == Address.Kind)
                     ?? throw new NotSupportedException($"No adapter delivers to {Address.Kind} destinations in this runtime.");
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await adapter.DeliverAsync(Address, head.Message, timeout.Token);
+                var message = RecordFormats.WantsFunctionGraph(this.GetPrimaryKeyString()) && !head.Message.Id.EndsWith(":dlq", StringComparison.Ordinal)
+                    ? head.Message with { Body = RecordFormats.ToFunctionGraph(head.Message.Body) }
+                    : head.Message;
+                await adapter.DeliverAsync(Address, message, timeout.Token);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -124,4 +124,19 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
         var payload = record.RootElement.GetProperty("requestPayload");
         Assert.Equal((id, 1), (payload.GetProperty("requestContext").GetProperty("requestId").GetString(), payload.GetProperty("responsePayload").GetProperty("chain").GetInt32()));
     }
+
+    [Fact]
+    public async Task QueueWithFunctionGraphFormat_ReceivesTheSnakeCaseRecord()
+    {
+        var fn = await fixture.CreateFunctionAsync("dotnet:echo");
+        var queue = Queue();
+        await fixture.Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { OnSuccess = $"queue://{queue}?format=functiongraph", HasDestinationConfig = true });
+
+        var id = await fixture.Invoker.InvokeEventAsync(fn, Encoding.UTF8.GetBytes("""{"fg":true}"""));
+        var message = await ReceiveOneAsync(queue);
+
+        using var record = JsonDocument.Parse(message.Body);
+        Assert.Equal((id, "Success"), (record.RootElement.GetProperty("request_context").GetProperty("request_id").GetString(), record.RootElement.GetProperty("request_context").GetProperty("condition").GetString()));
+        Assert.True(record.RootElement.GetProperty("response_payload").GetProperty("fg").GetBoolean());
+    }
 }
