@@ -8,10 +8,9 @@ namespace Orleans.AsyncInvoke.Tests.Infrastructure;
 /// <summary>A real HTTP endpoint on loopback that answers with scripted status codes and records what it received.</summary>
 public sealed class CallbackReceiver : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<HttpStatusCode> _answers = new();
     private readonly Channel<ReceivedCallback> _received = Channel.CreateUnbounded<ReceivedCallback>();
-    private readonly Task _loop;
+    private readonly FunctionServer _server;
 
     public CallbackReceiver(params HttpStatusCode[] answers)
         : this(FreePort.Next(), answers)
@@ -20,53 +19,28 @@ public sealed class CallbackReceiver : IAsyncDisposable
 
     public CallbackReceiver(int port, params HttpStatusCode[] answers)
     {
-        Url = $"http://127.0.0.1:{port}/callback/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
         foreach (var answer in answers)
         {
             _answers.Enqueue(answer);
         }
 
-        _loop = Task.Run(LoopAsync);
-    }
-
-    public string Url { get; }
-
-    /// <summary>The next request received (any status it was answered with).</summary>
-    public async Task<ReceivedCallback> NextAsync(TimeSpan? patience = null) =>
-        await _received.Reader.ReadAsync().AsTask().WaitAsync(patience ?? TimeSpan.FromSeconds(30));
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
+        _server = new FunctionServer(port, async (context, body) =>
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream);
-            var body = await reader.ReadToEndAsync();
             var status = _answers.TryDequeue(out var scripted) ? scripted : HttpStatusCode.OK;
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
             context.Response.StatusCode = (int)status;
             context.Response.Close();
             await _received.Writer.WriteAsync(new ReceivedCallback(headers, body, status));
-        }
+        });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public string Url => $"{_server.Url}callback/";
+
+    /// <summary>The next request received (any status it was answered with).</summary>
+    public async Task<ReceivedCallback> NextAsync(TimeSpan? patience = null) =>
+        await _received.Reader.ReadAsync().AsTask().WaitAsync(patience ?? TimeSpan.FromSeconds(30));
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 public sealed record ReceivedCallback(IReadOnlyDictionary<string, string> Headers, string Body, HttpStatusCode AnsweredWith);

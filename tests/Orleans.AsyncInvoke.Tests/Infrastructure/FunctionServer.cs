@@ -12,9 +12,14 @@ public sealed class FunctionServer : IAsyncDisposable
     private readonly Task _loop;
 
     public FunctionServer(Func<HttpListenerContext, string, Task> handle)
+        : this(FreePort.Next(), handle)
+    {
+    }
+
+    public FunctionServer(int port, Func<HttpListenerContext, string, Task> handle)
     {
         _handle = handle;
-        Url = $"http://127.0.0.1:{FreePort.Next()}/";
+        Url = $"http://127.0.0.1:{port}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _loop = Task.Run(LoopAsync);
