@@ -34,7 +34,7 @@ foreach (var r in results)
         $"{r.Profile,-10} {r.Count,8} {r.Concurrency,8} {r.Seconds,9:F2} {r.PerSecond,11:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.MaxMs,8:F2}"));
 }
 
-var json = settings.JsonPath ?? Path.Combine("artifacts", "bench", $"accept-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+var json = settings.JsonPath ?? Path.Combine("artifacts", "bench", $"accept-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}.json");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
 await File.WriteAllTextAsync(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"\nwritten: {json}");
