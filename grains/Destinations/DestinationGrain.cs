@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Diagnostics;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Scheduling;
@@ -129,6 +130,13 @@ public sealed partial class DestinationGrain(
                 head.Attempts++;
                 head.LastError = ex.Message;
                 s.DeliveryFailures++;
+                var tag = new KeyValuePair<string, object?>("destination", this.GetPrimaryKeyString());
+                AsyncInvokeInstruments.DestinationDeliveryFailures.Add(1, tag);
+                if (head.Message.Id.EndsWith(":dlq", StringComparison.Ordinal))
+                {
+                    AsyncInvokeInstruments.DeadLetterErrors.Add(1, tag);
+                }
+
                 var verdict = retries.AfterThrottle(head.Attempts, null, head.FirstAttemptAt, options.Value.DeliveryRetryWindow);
                 if (verdict.DueAt is { } due)
                 {
