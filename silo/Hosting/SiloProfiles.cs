@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Destinations.Queue;
 using Orleans.AsyncInvoke.Destinations.Topic;
 using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
@@ -74,6 +75,7 @@ public static class SiloProfiles
         silo.UseRedisReminderService(o => o.ConfigurationOptions = Redis());
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(Redis()));
         silo.Services.AddSingleton<ITopicPublisher, RedisTopicPublisher>();
+        silo.Services.AddSingleton<RedisStreamQueueStore>();
         return silo;
     }
 }

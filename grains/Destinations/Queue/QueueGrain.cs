@@ -5,18 +5,30 @@ using Orleans.AsyncInvoke.Queues;
 namespace Orleans.AsyncInvoke.Destinations.Queue;
 
 /// <summary>
-/// A durable queue held as grain state: in Redis in the Redis profile, in memory in the embedded one. Every change
-/// is written before it is acknowledged.
+/// A durable queue: a Redis Stream in the Redis profile (<see cref="RedisStreamQueueStore"/>), grain state in
+/// memory in the embedded one. Every change is written before it is acknowledged; the single activation
+/// serialises the operations on one queue.
 /// </summary>
 [GrainType("asyncinvoke-queue")]
 public sealed class QueueGrain(
     [PersistentState("queue", StorageNames.Invocations)] IPersistentState<QueueState> state,
+    IServiceProvider services,
     TimeProvider time) : Grain, IQueueGrain
 {
     private const int DeduplicationMemory = 10_000;
+    private readonly RedisStreamQueueStore? _redis = services.GetService(typeof(RedisStreamQueueStore)) as RedisStreamQueueStore;
+
+    private string Name => this.GetPrimaryKeyString();
 
     public async Task<string> SendAsync(string body, IReadOnlyDictionary<string, string>? attributes, string? deduplicationId)
     {
+        if (_redis is not null)
+        {
+            var sent = await _redis.SendAsync(Name, body, attributes, deduplicationId);
+            await RegisterNameAsync();
+            return sent;
+        }
+
         if (deduplicationId is not null
             && state.State.RecentDeduplicationIds.FirstOrDefault(p => p.Key == deduplicationId) is { Key: not null } seen)
         {
@@ -41,16 +53,17 @@ public sealed class QueueGrain(
         }
 
         await state.WriteStateAsync();
-        if (state.State.Sequence == 1)
-        {
-            await GrainFactory.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
-        }
-
+        await RegisterNameAsync();
         return id;
     }
 
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan visibilityTimeout)
     {
+        if (_redis is not null)
+        {
+            return await _redis.ReceiveAsync(Name, max, visibilityTimeout);
+        }
+
         var now = time.GetUtcNow();
         var taken = new List<QueueMessage>();
         foreach (var message in state.State.Messages)
@@ -88,6 +101,11 @@ public sealed class QueueGrain(
 
     public async Task<bool> DeleteAsync(string receiptHandle)
     {
+        if (_redis is not null)
+        {
+            return await _redis.DeleteAsync(Name, receiptHandle);
+        }
+
         var index = state.State.Messages.FindIndex(m => m.Receipt == receiptHandle);
         if (index < 0)
         {
@@ -101,9 +119,26 @@ public sealed class QueueGrain(
 
     public async Task PurgeAsync()
     {
+        if (_redis is not null)
+        {
+            await _redis.PurgeAsync(Name);
+            return;
+        }
+
         state.State.Messages.Clear();
         await state.WriteStateAsync();
     }
 
-    public Task<int> DepthAsync() => Task.FromResult(state.State.Messages.Count);
+    public Task<int> DepthAsync() => _redis is not null ? _redis.DepthAsync(Name) : Task.FromResult(state.State.Messages.Count);
+
+    private bool _registered;
+
+    private async Task RegisterNameAsync()
+    {
+        if (!_registered)
+        {
+            await GrainFactory.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Key).AddAsync(Name);
+            _registered = true;
+        }
+    }
 }

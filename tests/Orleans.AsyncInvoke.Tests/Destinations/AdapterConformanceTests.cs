@@ -147,3 +147,35 @@ public sealed class TopicAdapterConformanceTests(ClusterFixture fixture) : Desti
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
+
+public sealed class EventBusAdapterConformanceTests(ClusterFixture fixture) : DestinationConformance<EventBusAdapterConformanceTests.BusTarget>(fixture)
+{
+    protected override async Task<BusTarget> CreateTargetAsync()
+    {
+        var target = new BusTarget(Fixture, $"bus-{Guid.NewGuid():N}", $"ruled-{Guid.NewGuid():N}");
+        await Fixture.Invoker.PutEventRuleAsync(target.Bus, new Topics.EventRule { Name = "everything", EventPattern = "{}", Targets = [$"queue://{target.Queue}"] });
+        return target;
+    }
+
+    /// <summary>A bus whose one rule matches everything into a queue; what arrived is the envelopes' <c>detail</c>.</summary>
+    public sealed class BusTarget(ClusterFixture fixture, string bus, string queue) : IConformanceTarget
+    {
+        private readonly QueueAdapterConformanceTests.QueueTarget _queue = new(fixture, queue);
+
+        public string Bus => bus;
+
+        public string Queue => queue;
+
+        public string Destination => $"eventbus://{bus}";
+
+        public async Task<IReadOnlyList<string>> DeliveredAsync() =>
+            [.. (await _queue.DeliveredAsync()).Select(envelope =>
+            {
+                using var json = JsonDocument.Parse(envelope);
+                Assert.Equal("lambda", json.RootElement.GetProperty("source").GetString());
+                return json.RootElement.GetProperty("detail").GetRawText();
+            })];
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -35,4 +35,29 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
         Assert.Equal(id, delivered.Headers["X-Request-Id"]);
         Assert.Contains("\"survive\":true", delivered.Body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task FailureRecords_LandInARedisStreamQueue()
+    {
+        var silo = new RedisSilo(fixture.Server);
+        await using var process = await silo.StartAsync();
+        var (client, invoker) = await silo.ConnectAsync();
+        using (client)
+        {
+            var fn = $"streamed-{Guid.NewGuid():N}";
+            var queue = $"failures-{Guid.NewGuid():N}";
+            await invoker.PutFunctionAsync(fn, new FunctionDefinitionInput { Target = "dotnet:fail" });
+            await invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { MaximumRetryAttempts = 0, OnFailure = $"queue://{queue}", HasDestinationConfig = true });
+
+            var id = await invoker.InvokeEventAsync(fn, "{}"u8.ToArray());
+            var message = Assert.Single(await invoker.ReceiveMessagesAsync(queue, wait: TimeSpan.FromSeconds(20)));
+
+            Assert.Contains(id, message.Body, StringComparison.Ordinal);
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.Server.ConnectionString);
+            Assert.Equal(1, await redis.GetDatabase().StreamLengthAsync($"asyncinvoke:{silo.ServiceId}:queue:{queue}"));
+            Assert.True(await invoker.DeleteMessageAsync(queue, message.ReceiptHandle));
+            Assert.Equal(0, await redis.GetDatabase().StreamLengthAsync($"asyncinvoke:{silo.ServiceId}:queue:{queue}"));
+            await client.StopAsync();
+        }
+    }
 }

@@ -17,6 +17,9 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60)
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _httpPort = FreePort.Next();
 
+    /// <summary>The service id the silo stores under.</summary>
+    public string ServiceId => _clusterId;
+
     public Task<SiloProcess> StartAsync() => SiloProcess.StartAsync(_httpPort, new Dictionary<string, string>
     {
         ["ConnectionStrings__Redis"] = redis.ConnectionString,
