@@ -23,6 +23,9 @@ public sealed record DestinationMessage
 
     /// <summary>How many invocations the event has gone through in a chain of function destinations.</summary>
     [Id(5)] public int ChainDepth { get; init; }
+
+    /// <summary>The invocation's W3C trace context, so the delivery joins its trace.</summary>
+    [Id(6)] public string? TraceParent { get; init; }
 }
 
 /// <summary>The state of one destination's deliveries.</summary>

@@ -115,6 +115,9 @@ public sealed partial class DestinationGrain(
                 return;
             }
 
+            using var span = AsyncInvokeInstruments.StartSpan("deliver", head.Message.TraceParent, System.Diagnostics.ActivityKind.Producer);
+            span?.SetTag("asyncinvoke.destination", this.GetPrimaryKeyString());
+            span?.SetTag("faas.invocation_id", head.Message.RequestId);
             try
             {
                 var adapter = adapters.FirstOrDefault(a => a.Kind == Address.Kind)
@@ -127,6 +130,7 @@ public sealed partial class DestinationGrain(
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
                 head.Attempts++;
                 head.LastError = ex.Message;
                 s.DeliveryFailures++;

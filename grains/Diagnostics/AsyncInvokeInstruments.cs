@@ -1,14 +1,48 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Orleans.AsyncInvoke.Diagnostics;
 
-/// <summary>The runtime's one <see cref="Meter"/>, with instruments named as Lambda users know them.</summary>
+/// <summary>
+/// The runtime's one <see cref="Meter"/> and one <see cref="ActivitySource"/>, both named
+/// <see cref="MeterName"/>. Instruments carry Lambda's metric names; per-function ones are tagged <c>function</c>.
+/// </summary>
 public static class AsyncInvokeInstruments
 {
-    /// <summary>The meter name to subscribe to (OpenTelemetry <c>AddMeter</c>, <c>MeterListener</c>).</summary>
+    /// <summary>The meter and activity source name (OpenTelemetry <c>AddMeter</c> / <c>AddSource</c>).</summary>
     public const string MeterName = "Orleans.AsyncInvoke";
 
     private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Traces: accept → each attempt → each destination delivery, in the invocation's trace.</summary>
+    public static readonly ActivitySource ActivitySource = new(MeterName);
+
+    /// <summary>Events accepted for asynchronous invocation.</summary>
+    public static readonly Counter<long> AsyncEventsReceived = Meter.CreateCounter<long>("AsyncEventsReceived", description: "Events accepted for asynchronous invocation.");
+
+    /// <summary>Time from accept to the start of an attempt.</summary>
+    public static readonly Histogram<double> AsyncEventAge = Meter.CreateHistogram<double>("AsyncEventAge", unit: "ms", description: "Time between accepting an event and starting an attempt.");
+
+    /// <summary>Events that ended without a successful run (out of retries, out of age, zero concurrency).</summary>
+    public static readonly Counter<long> AsyncEventsDropped = Meter.CreateCounter<long>("AsyncEventsDropped", description: "Events that ended without a successful run.");
+
+    /// <summary>Attempts started.</summary>
+    public static readonly Counter<long> Invocations = Meter.CreateCounter<long>("Invocations", description: "Function attempts started.");
+
+    /// <summary>Attempts that ended with a function error.</summary>
+    public static readonly Counter<long> Errors = Meter.CreateCounter<long>("Errors", description: "Function attempts that ended with a function error.");
+
+    /// <summary>Attempts held back by reserved concurrency, a 429/503 answer or a system error.</summary>
+    public static readonly Counter<long> Throttles = Meter.CreateCounter<long>("Throttles", description: "Attempts held back and rescheduled.");
+
+    /// <summary>Attempt duration.</summary>
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("Duration", unit: "ms", description: "Function attempt duration.");
+
+    /// <summary>Attempts running now.</summary>
+    public static readonly UpDownCounter<long> ConcurrentExecutions = Meter.CreateUpDownCounter<long>("ConcurrentExecutions", description: "Function attempts running now.");
+
+    /// <summary>How late an attempt started against the time it was due.</summary>
+    public static readonly Histogram<double> RetryLateness = Meter.CreateHistogram<double>("RetryLateness", unit: "ms", description: "Delay between an attempt's due time and its start.");
 
     /// <summary>Failed delivery attempts to a destination (tag <c>destination</c>).</summary>
     public static readonly Counter<long> DestinationDeliveryFailures =
@@ -17,4 +51,12 @@ public static class AsyncInvokeInstruments
     /// <summary>Failed attempts to send a raw event to a dead-letter queue (tag <c>destination</c>).</summary>
     public static readonly Counter<long> DeadLetterErrors =
         Meter.CreateCounter<long>("DeadLetterErrors", description: "Failed attempts to send an event to its dead-letter queue.");
+
+    /// <summary>The <c>function</c> tag.</summary>
+    public static KeyValuePair<string, object?> Function(string name) => new("function", name);
+
+    /// <summary>Starts a span continuing the trace in <paramref name="traceParent"/> (or a new trace).</summary>
+    public static Activity? StartSpan(string name, string? traceParent, ActivityKind kind = ActivityKind.Internal) =>
+        ActivitySource.StartActivity(name, kind,
+            traceParent is not null && ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default);
 }

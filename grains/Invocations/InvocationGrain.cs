@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Destinations;
+using System.Diagnostics;
+using Orleans.AsyncInvoke.Diagnostics;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
@@ -68,6 +70,9 @@ public sealed partial class InvocationGrain(
             throw ErrorCodes.TooLarge($"Request must be smaller than {_options.MaxAsyncPayloadBytes} bytes for the Event invocation type.");
         }
 
+        using var span = AsyncInvokeInstruments.StartSpan("accept", request.TraceParent);
+        span?.SetTag("faas.invoked_name", request.FunctionName);
+        span?.SetTag("faas.invocation_id", RequestId);
         var function = await GrainFactory.GetGrain<IFunctionGrain>(request.FunctionName).ResolveAsync(request.Qualifier);
         var now = clock.UtcNow;
 
@@ -82,13 +87,15 @@ public sealed partial class InvocationGrain(
             ReceivedAt = now,
             Phase = InvocationPhase.Pending,
             NextAttemptAt = now,
-            TraceParent = request.TraceParent,
+            // Saved so every attempt and delivery, on any silo and after any restart, continues the same trace.
+            TraceParent = span?.Id ?? request.TraceParent,
             CallbackUrl = request.CallbackUrl,
             ChainDepth = request.ChainDepth,
         };
         await state.WriteStateAsync();
 
         LogAccepted(logger, RequestId, S.FunctionName, S.Qualifier);
+        AsyncInvokeInstruments.AsyncEventsReceived.Add(1, AsyncInvokeInstruments.Function(S.FunctionName));
         Publish(InvocationEventKind.Accepted, 0);
         ScheduleTimer(now);
         return S.ToStatus(RequestId);
@@ -192,6 +199,20 @@ public sealed partial class InvocationGrain(
 
         AttemptResult result;
         var startedAt = clock.UtcNow;
+        var tag = AsyncInvokeInstruments.Function(S.FunctionName);
+        AsyncInvokeInstruments.AsyncEventAge.Record((startedAt - S.ReceivedAt).TotalMilliseconds, tag);
+        if (S.NextAttemptAt is { } dueAt && S.AttemptCount + S.ThrottleCount > 0)
+        {
+            AsyncInvokeInstruments.RetryLateness.Record(Math.Max(0, (startedAt - dueAt).TotalMilliseconds), tag);
+        }
+
+        using var span = AsyncInvokeInstruments.StartSpan("attempt", S.TraceParent);
+        span?.SetTag("faas.invocation_id", RequestId);
+        span?.SetTag("faas.invoked_name", S.FunctionName);
+        span?.SetTag("asyncinvoke.attempt", S.AttemptCount + 1);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = RequestId, ["FunctionName"] = S.FunctionName });
+        AsyncInvokeInstruments.Invocations.Add(1, tag);
+        AsyncInvokeInstruments.ConcurrentExecutions.Add(1, tag);
         try
         {
             S.PhaseBeforeAttempt = S.Phase;
@@ -217,10 +238,19 @@ public sealed partial class InvocationGrain(
         }
         finally
         {
+            AsyncInvokeInstruments.ConcurrentExecutions.Add(-1, tag);
+            AsyncInvokeInstruments.Duration.Record((clock.UtcNow - startedAt).TotalMilliseconds, tag);
             if (limiter is not null)
             {
                 await limiter.ReleaseAsync(RequestId);
             }
+        }
+
+        span?.SetTag("asyncinvoke.outcome", result.Outcome.ToString());
+        if (result.Outcome == AttemptOutcome.FunctionError)
+        {
+            AsyncInvokeInstruments.Errors.Add(1, tag);
+            span?.SetStatus(ActivityStatusCode.Error, result.Error?.ErrorMessage);
         }
 
         var record = new AttemptRecord
@@ -265,6 +295,7 @@ public sealed partial class InvocationGrain(
 
     private async Task HoldBackAsync(ResolvedFunction? function, ErrorInfo? error, TimeSpan? retryAfter)
     {
+        AsyncInvokeInstruments.Throttles.Add(1, AsyncInvokeInstruments.Function(S.FunctionName));
         S.ThrottleCount++;
         S.LastError = error;
         var now = clock.UtcNow;
@@ -344,6 +375,11 @@ public sealed partial class InvocationGrain(
         _timer.Cancel();
 
         LogCompleted(logger, RequestId, S.FunctionName, condition, S.AttemptCount);
+        if (condition != InvocationCondition.Success)
+        {
+            AsyncInvokeInstruments.AsyncEventsDropped.Add(1, AsyncInvokeInstruments.Function(S.FunctionName), new("condition", condition));
+        }
+
         Publish(InvocationEventKind.Completed, S.AttemptCount, condition: condition);
     }
 
@@ -395,6 +431,7 @@ public sealed partial class InvocationGrain(
                 RequestId = RequestId,
                 Condition = S.Condition!,
                 ChainDepth = S.ChainDepth,
+                TraceParent = S.TraceParent,
             }));
         }
 
@@ -406,6 +443,7 @@ public sealed partial class InvocationGrain(
                 Body = System.Text.Encoding.UTF8.GetString(S.Payload),
                 RequestId = RequestId,
                 Condition = S.Condition!,
+                TraceParent = S.TraceParent,
                 Attributes = new Dictionary<string, string>
                 {
                     ["RequestID"] = RequestId,

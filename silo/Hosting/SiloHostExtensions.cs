@@ -14,6 +14,7 @@ public static partial class SiloHostExtensions
         builder.UseOrleans(silo => silo.UseAsyncInvokeProfile(builder.Configuration));
         builder.Services.AddAsyncInvoke(builder.Configuration);
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
+        builder.AddAsyncInvokeTelemetry();
         return builder;
     }
 
@@ -24,6 +25,7 @@ public static partial class SiloHostExtensions
         app.MapEntryPoints();
         app.MapQueues();
         app.MapRouting();
+        app.MapAsyncInvokeTelemetry();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (SiloReadiness readiness, IGrainFactory grains, CancellationToken cancellationToken) =>
         {

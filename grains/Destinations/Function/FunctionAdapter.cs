@@ -21,6 +21,7 @@ internal sealed class FunctionAdapter(IGrainFactory grains) : IDestinationAdapte
             Qualifier = address.Qualifier,
             Payload = Encoding.UTF8.GetBytes(message.Body),
             ChainDepth = message.ChainDepth + 1,
+            TraceParent = System.Diagnostics.Activity.Current?.Id ?? message.TraceParent,
         }).WaitAsync(cancellationToken);
     }
 }

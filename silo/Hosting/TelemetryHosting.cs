@@ -1,0 +1,74 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orleans.AsyncInvoke.Diagnostics;
+
+namespace Orleans.AsyncInvoke.Silo.Hosting;
+
+/// <summary>
+/// OpenTelemetry for the silo: the runtime's meter and activity source plus Orleans' and ASP.NET Core's (incoming
+/// <c>traceparent</c> honoured). Exporters by configuration: <c>AsyncInvoke:Telemetry:Exporters</c> lists
+/// <c>prometheus</c> (scrape endpoint <c>/metrics</c>, the default), <c>console</c> and <c>otlp</c>; OTLP is also on
+/// whenever <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+public static class TelemetryHosting
+{
+    private const string ExportersKey = "AsyncInvoke:Telemetry:Exporters";
+
+    public static WebApplicationBuilder AddAsyncInvokeTelemetry(this WebApplicationBuilder builder)
+    {
+        var exporters = builder.Configuration.GetSection(ExportersKey).Get<string[]>() ?? ["prometheus"];
+        var unknown = exporters.Where(e => e is not ("prometheus" or "console" or "otlp")).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(ExportersKey, typeof(string[]),
+                [$"{ExportersKey} accepts prometheus, console and otlp (was {string.Join(", ", unknown)})."]);
+        }
+
+        var otlp = exporters.Contains("otlp") || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(AsyncInvokeInstruments.MeterName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation();
+                if (exporters.Contains("console"))
+                {
+                    tracing.AddConsoleExporter();
+                }
+
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(AsyncInvokeInstruments.MeterName, "Microsoft.Orleans");
+                if (exporters.Contains("prometheus"))
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (exporters.Contains("console"))
+                {
+                    metrics.AddConsoleExporter();
+                }
+
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        return builder;
+    }
+
+    public static WebApplication MapAsyncInvokeTelemetry(this WebApplication app)
+    {
+        var exporters = app.Configuration.GetSection(ExportersKey).Get<string[]>() ?? ["prometheus"];
+        if (exporters.Contains("prometheus"))
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
+
+        return app;
+    }
+}
