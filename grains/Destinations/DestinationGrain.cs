@@ -104,6 +104,20 @@ public sealed partial class DestinationGrain(
 
     private async Task DeliverDueAsync()
     {
+        try
+        {
+            await DeliverDueCoreAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failed state write leaves memory ahead of storage: reload on the next wake-up (the reminder stays).
+            LogWakeUpFailed(logger, ex, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task DeliverDueCoreAsync()
+    {
         var s = state.State;
         while (s.Pending.Count > 0)
         {
@@ -174,6 +188,9 @@ public sealed partial class DestinationGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Delivery wake-up of {Destination} failed; the activation reloads its stored state on the next wake-up")]
+    private static partial void LogWakeUpFailed(ILogger logger, Exception exception, string destination);
 
     [LoggerMessage(EventId = 2400, Level = LogLevel.Warning, Message = "Delivery of {MessageId} to {Destination} failed (attempt {Attempts}: {Error}); retry due at {DueAt:O}")]
     private static partial void LogRetrying(ILogger logger, string destination, string messageId, int attempts, string error, DateTimeOffset dueAt);

@@ -19,5 +19,6 @@ internal static class LogEvents
     public const int SystemError = 2008;
     public const int HandOffFailed = 2009;
     public const int RecursionStopped = 2010;
+    public const int WakeUpFailed = 2011;
     public const int DestinationCycle = 1004;
 }

@@ -31,6 +31,9 @@ public sealed partial class InvocationGrain
     [LoggerMessage(EventId = LogEvents.RecursionStopped, Level = LogLevel.Warning, Message = "{RequestId} ({FunctionName}) stopped: chain depth {Depth} exceeds the recursive-loop limit")]
     private static partial void LogRecursionStopped(ILogger logger, string requestId, string functionName, int depth);
 
+    [LoggerMessage(EventId = LogEvents.WakeUpFailed, Level = LogLevel.Warning, Message = "Wake-up of {RequestId} failed; the activation reloads its stored state on the next wake-up")]
+    private static partial void LogWakeUpFailed(ILogger logger, Exception exception, string requestId);
+
     [LoggerMessage(EventId = LogEvents.SystemError, Level = LogLevel.Warning, Message = "System error before an attempt of {RequestId} ({FunctionName}); backing off")]
     private static partial void LogSystemError(ILogger logger, Exception exception, string requestId, string functionName);
 }

@@ -108,6 +108,21 @@ public sealed partial class InvocationGrain(
 
     private async Task RunDueWorkAsync()
     {
+        try
+        {
+            await RunDueWorkCoreAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failed write (storage down, say) can leave the in-memory state ahead of the stored one. Drop the
+            // activation so the next wake-up (the reminder survives) reloads what was actually stored.
+            LogWakeUpFailed(logger, ex, RequestId);
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task RunDueWorkCoreAsync()
+    {
         if (!state.RecordExists)
         {
             await UnregisterWakeUpAsync();
