@@ -20,4 +20,7 @@ public sealed record AttemptRecord
 
     /// <summary>The error, when there was one.</summary>
     [Id(4)] public ErrorInfo? Error { get; init; }
+
+    /// <summary>When the attempt was due (the accept, or the end of the retry or throttle wait); its lateness is <see cref="StartedAt"/> minus this.</summary>
+    [Id(5)] public DateTimeOffset? DueAt { get; init; }
 }

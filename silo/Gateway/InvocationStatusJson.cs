@@ -49,6 +49,7 @@ internal static class InvocationStatusJson
                 w.WriteStartObject();
                 w.WriteNumber("attempt", h.Attempt);
                 w.WriteString("outcome", h.Outcome);
+                WriteTime(w, "dueAt", h.DueAt);
                 w.WriteString("startedAt", h.StartedAt);
                 WriteTime(w, "finishedAt", h.FinishedAt);
                 if (h.Error is not null)
