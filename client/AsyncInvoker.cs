@@ -8,8 +8,22 @@ using Orleans.AsyncInvoke.Invocations;
 namespace Orleans.AsyncInvoke.Client;
 
 /// <summary>The <see cref="IAsyncInvoker"/> over an Orleans cluster client.</summary>
-public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
+public sealed class AsyncInvoker : IAsyncInvoker
 {
+    private readonly IClusterClient _client;
+
+    // Concurrent Event invocations leave in batches: one grain call and one round of pipelined store writes carry
+    // many events, instead of one call each.
+    private readonly MicroBatcher<AcceptItem, AcceptOutcome> _accepts;
+
+    /// <summary>Creates an invoker over <paramref name="client"/>.</summary>
+    public AsyncInvoker(IClusterClient client)
+    {
+        _client = client;
+        _accepts = new MicroBatcher<AcceptItem, AcceptOutcome>(
+            items => client.GetGrain<IInvocationIngressGrain>(0).AcceptAsync(items), maxBatch: 256, maxInFlight: 8);
+    }
+
     public async Task<InvokeResponse> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -23,17 +37,21 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
         {
             case InvocationType.Event:
                 var requestId = request.RequestId ?? RequestIds.New();
-                var status = await client.GetGrain<IInvocationGrain>(requestId).AcceptAsync(new InvocationRequest
+                var outcome = await _accepts.SendAsync(new AcceptItem
                 {
-                    FunctionName = name,
-                    Qualifier = qualifier,
-                    Payload = request.Payload,
-                    TraceParent = request.TraceParent,
-                    CallbackUrl = request.CallbackUrl,
+                    RequestId = requestId,
+                    Request = new InvocationRequest
+                    {
+                        FunctionName = name,
+                        Qualifier = qualifier,
+                        Payload = request.Payload,
+                        TraceParent = request.TraceParent,
+                        CallbackUrl = request.CallbackUrl,
+                    },
                 }).WaitAsync(cancellationToken);
-                return new InvokeResponse { RequestId = requestId, StatusCode = 202, ExecutedVersion = status.Qualifier };
+                return new InvokeResponse { RequestId = requestId, StatusCode = 202, ExecutedVersion = outcome.QualifierOrThrow() };
             case InvocationType.RequestResponse:
-                var result = await client.GetGrain<IFunctionInvokerGrain>(0)
+                var result = await _client.GetGrain<IFunctionInvokerGrain>(0)
                     .InvokeAsync(name, qualifier, request.Payload, request.RequestId).WaitAsync(cancellationToken);
                 return new InvokeResponse
                 {
@@ -56,7 +74,7 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
 
     public Task<InvocationStatus?> GetInvocationAsync(string requestId, CancellationToken cancellationToken = default) =>
         RequestIds.IsValid(requestId)
-            ? client.GetGrain<IInvocationGrain>(requestId).GetStatusAsync().WaitAsync(cancellationToken)
+            ? _client.GetGrain<IInvocationGrain>(requestId).GetStatusAsync().WaitAsync(cancellationToken)
             : Task.FromResult<InvocationStatus?>(null);
 
     public Task<FunctionDefinition> CreateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default) =>
@@ -80,7 +98,7 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
             throw ErrorCodes.ValidationFailed([$"Value '{maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 50"]);
         }
 
-        var names = await client.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key)
+        var names = await _client.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key)
             .ListAsync(marker, maxItems + 1).WaitAsync(cancellationToken);
         var page = names.Take(maxItems).ToList();
         var definitions = await Task.WhenAll(page.Select(n => Function(n).GetAsync())).WaitAsync(cancellationToken);
@@ -123,13 +141,13 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
 
     public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default)
     {
-        var names = await client.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Key).ListAsync().WaitAsync(cancellationToken);
-        var depths = await Task.WhenAll(names.Select(n => client.GetGrain<IQueueGrain>(n).DepthAsync())).WaitAsync(cancellationToken);
+        var names = await _client.GetGrain<IQueueDirectoryGrain>(IQueueDirectoryGrain.Key).ListAsync().WaitAsync(cancellationToken);
+        var depths = await Task.WhenAll(names.Select(n => _client.GetGrain<IQueueGrain>(n).DepthAsync())).WaitAsync(cancellationToken);
         return [.. names.Select((n, i) => new QueueInfo(n, depths[i]))];
     }
 
     public Task<string> SendMessageAsync(string queue, string body, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IQueueGrain>(queue).SendAsync(body, null, null).WaitAsync(cancellationToken);
+        _client.GetGrain<IQueueGrain>(queue).SendAsync(body, null, null).WaitAsync(cancellationToken);
 
     public async Task<IReadOnlyList<QueueMessage>> ReceiveMessagesAsync(string queue, int max = 1, TimeSpan? visibilityTimeout = null, TimeSpan? wait = null, CancellationToken cancellationToken = default)
     {
@@ -142,7 +160,7 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var messages = await client.GetGrain<IQueueGrain>(queue).ReceiveAsync(max, visibilityTimeout ?? TimeSpan.FromSeconds(30)).WaitAsync(cancellationToken);
+            var messages = await _client.GetGrain<IQueueGrain>(queue).ReceiveAsync(max, visibilityTimeout ?? TimeSpan.FromSeconds(30)).WaitAsync(cancellationToken);
             if (messages.Count > 0 || waited.Elapsed >= patience)
             {
                 return messages;
@@ -154,36 +172,36 @@ public sealed class AsyncInvoker(IClusterClient client) : IAsyncInvoker
     }
 
     public Task<bool> DeleteMessageAsync(string queue, string receiptHandle, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IQueueGrain>(queue).DeleteAsync(receiptHandle).WaitAsync(cancellationToken);
+        _client.GetGrain<IQueueGrain>(queue).DeleteAsync(receiptHandle).WaitAsync(cancellationToken);
 
     public Task PurgeQueueAsync(string queue, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IQueueGrain>(queue).PurgeAsync().WaitAsync(cancellationToken);
+        _client.GetGrain<IQueueGrain>(queue).PurgeAsync().WaitAsync(cancellationToken);
 
     public Task<DestinationStatus> GetDestinationStatusAsync(string destination, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IDestinationGrain>(destination).GetStatusAsync().WaitAsync(cancellationToken);
+        _client.GetGrain<IDestinationGrain>(destination).GetStatusAsync().WaitAsync(cancellationToken);
 
     public Task<int> RedriveDestinationAsync(string destination, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IDestinationGrain>(destination).RedriveAsync().WaitAsync(cancellationToken);
+        _client.GetGrain<IDestinationGrain>(destination).RedriveAsync().WaitAsync(cancellationToken);
 
     public Task SubscribeAsync(string topic, string endpoint, CancellationToken cancellationToken = default) =>
-        client.GetGrain<ITopicGrain>(topic).SubscribeAsync(endpoint).WaitAsync(cancellationToken);
+        _client.GetGrain<ITopicGrain>(topic).SubscribeAsync(endpoint).WaitAsync(cancellationToken);
 
     public Task<bool> UnsubscribeAsync(string topic, string endpoint, CancellationToken cancellationToken = default) =>
-        client.GetGrain<ITopicGrain>(topic).UnsubscribeAsync(endpoint).WaitAsync(cancellationToken);
+        _client.GetGrain<ITopicGrain>(topic).UnsubscribeAsync(endpoint).WaitAsync(cancellationToken);
 
     public Task<IReadOnlyList<string>> ListSubscriptionsAsync(string topic, CancellationToken cancellationToken = default) =>
-        client.GetGrain<ITopicGrain>(topic).ListSubscriptionsAsync().WaitAsync(cancellationToken);
+        _client.GetGrain<ITopicGrain>(topic).ListSubscriptionsAsync().WaitAsync(cancellationToken);
 
     public Task<EventRule> PutEventRuleAsync(string bus, EventRule rule, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IEventBusGrain>(bus).PutRuleAsync(rule).WaitAsync(cancellationToken);
+        _client.GetGrain<IEventBusGrain>(bus).PutRuleAsync(rule).WaitAsync(cancellationToken);
 
     public Task<bool> DeleteEventRuleAsync(string bus, string rule, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IEventBusGrain>(bus).DeleteRuleAsync(rule).WaitAsync(cancellationToken);
+        _client.GetGrain<IEventBusGrain>(bus).DeleteRuleAsync(rule).WaitAsync(cancellationToken);
 
     public Task<IReadOnlyList<EventRule>> ListEventRulesAsync(string bus, CancellationToken cancellationToken = default) =>
-        client.GetGrain<IEventBusGrain>(bus).ListRulesAsync().WaitAsync(cancellationToken);
+        _client.GetGrain<IEventBusGrain>(bus).ListRulesAsync().WaitAsync(cancellationToken);
 
-    private IFunctionGrain Function(string name) => client.GetGrain<IFunctionGrain>(name);
+    private IFunctionGrain Function(string name) => _client.GetGrain<IFunctionGrain>(name);
 
     /// <summary>Accepts <c>name</c> or <c>name:qualifier</c>; a qualifier in both places must agree.</summary>
     private static (string Name, string? Qualifier) SplitName(string functionName, string? qualifier)

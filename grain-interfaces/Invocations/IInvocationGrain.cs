@@ -17,6 +17,21 @@ public interface IInvocationGrain : IGrainWithStringKey
     [Alias("Accept")]
     Task<InvocationStatus> AcceptAsync(InvocationRequest request);
 
+    /// <summary>
+    /// Tells a freshly stored invocation to begin: the accept path has already stored exactly
+    /// <paramref name="accepted"/> (function and qualifier resolved) as received at <paramref name="receivedAt"/>, so
+    /// the grain starts from it without reading the store. Ignored when the grain already holds its state.
+    /// </summary>
+    [Alias("Start"), OneWay]
+    Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt);
+
+    /// <summary>
+    /// Does whatever is due now (an attempt, a hand-off retry, the clean-up after retention) and nothing else, so a
+    /// repeated, late or spurious wake-up is harmless. Called by the wake-up index.
+    /// </summary>
+    [Alias("Wake")]
+    Task WakeAsync();
+
     /// <summary>The current status, or <c>null</c> when no invocation has this id (or it was cleared).</summary>
     [Alias("GetStatus"), AlwaysInterleave]
     Task<InvocationStatus?> GetStatusAsync();

@@ -52,6 +52,23 @@ public static class AsyncInvokeInstruments
     public static readonly Counter<long> DeadLetterErrors =
         Meter.CreateCounter<long>("DeadLetterErrors", description: "Failed attempts to send an event to its dead-letter queue.");
 
+    private static Func<long>? s_pending;
+    private static Func<double>? s_wakeUpLag;
+
+    /// <summary>Unfinished invocations in the store (cluster-wide, as this silo last counted them).</summary>
+    public static readonly ObservableGauge<long> PendingInvocations =
+        Meter.CreateObservableGauge("PendingInvocations", () => s_pending?.Invoke() ?? 0, description: "Invocations accepted and not final yet.");
+
+    /// <summary>How far the earliest due wake-up is behind now: a scheduler that keeps up stays near zero.</summary>
+    public static readonly ObservableGauge<double> WakeUpLag =
+        Meter.CreateObservableGauge("WakeUpLag", () => s_wakeUpLag?.Invoke() ?? 0, unit: "ms", description: "How late the earliest due wake-up is.");
+
+    /// <summary>Sets where <see cref="PendingInvocations"/> reads from.</summary>
+    public static void ObservePending(Func<long> pending) => s_pending = pending;
+
+    /// <summary>Sets where <see cref="WakeUpLag"/> reads from.</summary>
+    public static void ObserveWakeUpLag(Func<double> lag) => s_wakeUpLag = lag;
+
     /// <summary>The <c>function</c> tag.</summary>
     public static KeyValuePair<string, object?> Function(string name) => new("function", name);
 

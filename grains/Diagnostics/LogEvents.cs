@@ -20,5 +20,8 @@ internal static class LogEvents
     public const int HandOffFailed = 2009;
     public const int RecursionStopped = 2010;
     public const int WakeUpFailed = 2011;
+    public const int WakeUpPumpFailed = 2012;
+    public const int WakeFailed = 2013;
+    public const int AcceptStoreFailed = 2014;
     public const int DestinationCycle = 1004;
 }

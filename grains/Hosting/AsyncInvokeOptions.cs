@@ -15,8 +15,24 @@ public sealed class AsyncInvokeOptions
     /// <summary>How long a finished invocation stays readable before it is cleared. Default 24 hours.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Period of the durable wake-up reminder (at least 1 minute, Orleans' minimum). Default 1 minute.</summary>
+    /// <summary>
+    /// Period of the durable wake-up: how long after a wake-up was claimed (or an attempt's deadline passed) an
+    /// invocation is woken again if its silo was lost; also the period of destination and callback reminders
+    /// (at least 1 minute, Orleans' minimum). Default 1 minute.
+    /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often each silo looks for due wake-ups in the store's index. Default 100 ms.</summary>
+    public TimeSpan WakeUpInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many wake-ups one silo has in flight at once. Default 256.</summary>
+    public int WakeUpConcurrency { get; set; } = 256;
+
+    /// <summary>
+    /// Waits up to this long keep the invocation active with a precise grain timer; longer ones let it deactivate
+    /// (nothing of it stays in silo memory) until the wake-up index wakes it. Default 10 s.
+    /// </summary>
+    public TimeSpan ActiveWaitLimit { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Delay before the first retry after a function error; each further retry doubles it. Default 60 s.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(60);

@@ -28,6 +28,21 @@ internal sealed class AsyncInvokeOptionsValidator : IValidateOptions<AsyncInvoke
             Fail(nameof(options.ReminderPeriod), $"must be at least 00:01:00, Orleans' minimum reminder period (was {options.ReminderPeriod}).");
         }
 
+        if (options.WakeUpInterval < TimeSpan.FromMilliseconds(10) || options.WakeUpInterval > TimeSpan.FromMinutes(1))
+        {
+            Fail(nameof(options.WakeUpInterval), $"must be between 00:00:00.010 and 00:01:00 (was {options.WakeUpInterval}).");
+        }
+
+        if (options.WakeUpConcurrency is < 1 or > 100_000)
+        {
+            Fail(nameof(options.WakeUpConcurrency), $"must be between 1 and 100000 (was {options.WakeUpConcurrency}).");
+        }
+
+        if (options.ActiveWaitLimit < TimeSpan.Zero)
+        {
+            Fail(nameof(options.ActiveWaitLimit), $"must not be negative (was {options.ActiveWaitLimit}).");
+        }
+
         if (options.FirstRetryDelay <= TimeSpan.Zero)
         {
             Fail(nameof(options.FirstRetryDelay), $"must be positive (was {options.FirstRetryDelay}).");

@@ -13,6 +13,8 @@ using Orleans.AsyncInvoke.Execution.Demo;
 using Orleans.AsyncInvoke.Execution.Http;
 using Orleans.AsyncInvoke.Execution.Process;
 using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.AsyncInvoke.Scheduling;
 
 namespace Orleans.AsyncInvoke.Hosting;
@@ -49,6 +51,11 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IFunctionRuntime, CustomHandlerRuntime>();
         services.AddSingleton<IFunctionRuntime, ProcessFunctionRuntime>();
         services.AddSingleton<SiloReadiness>();
+        services.TryAddSingleton<MemoryInvocationTable>();
+        services.TryAddSingleton<IInvocationStore, MemoryInvocationStore>();
+        services.AddSingleton<InvocationIngress>();
+        services.AddSingleton<WakeUpPump>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());
         services.AddSingleton<IDestinationAdapter, QueueAdapter>();
         services.AddSingleton<IDestinationAdapter, FunctionAdapter>();
         services.AddSingleton<IDestinationAdapter, WebhookAdapter>();

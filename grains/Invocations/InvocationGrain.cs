@@ -6,105 +6,129 @@ using Orleans.AsyncInvoke.Diagnostics;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.AsyncInvoke.Scheduling;
+using Orleans.Placement;
 using Orleans.Runtime;
 
 namespace Orleans.AsyncInvoke.Invocations;
 
 /// <summary>
-/// One asynchronous invocation. The reminder is the durable wake-up (it survives a silo); the grain timer is the
-/// precise clock while the grain is active. Every wake-up, from either, runs <see cref="RunDueWorkAsync"/>, which
-/// reads the stored state and does only what is due, so duplicate and late ticks converge.
+/// One asynchronous invocation. Its state and durable wake-up live in the <see cref="IInvocationStore"/> (one write
+/// moves both); the store's wake-up index is the durable clock, a grain timer the precise one while the grain is
+/// active. Every wake-up, from either, runs <see cref="RunDueWorkAsync"/>, which does only what is due, so duplicate
+/// and late ticks converge. An invocation waiting longer than <see cref="AsyncInvokeOptions.ActiveWaitLimit"/>, or
+/// finished, deactivates: pending work costs the silo no memory.
 /// </summary>
 [GrainType("asyncinvoke-invocation")]
+[PreferLocalPlacement]
 public sealed partial class InvocationGrain(
-    [PersistentState("invocation", StorageNames.Invocations)] IPersistentState<InvocationState> state,
+    IInvocationStore store,
+    InvocationIngress ingress,
     FunctionRunner runner,
     RetryPolicy retries,
     PlatformClock clock,
     FunctionArns arns,
     IOptions<AsyncInvokeOptions> options,
     IEnumerable<IInvocationObserver> observers,
-    ILogger<InvocationGrain> logger) : Grain, IInvocationGrain, IRemindable
+    ILogger<InvocationGrain> logger) : Grain, IInvocationGrain
 {
-    private const string WakeUpReminder = "wake-up";
     private const int MaxChainDepth = 16;
     private readonly AsyncInvokeOptions _options = options.Value;
     private readonly IInvocationObserver[] _observers = [.. observers];
     private readonly WakeUpTimer _timer = new();
+    private InvocationState? _state;
+    private Task? _loading;
+
+    /// <summary>While an attempt runs: how long past its deadline the stored wake-up waits before assuming the silo was lost.</summary>
+    private TimeSpan _runningLease;
 
     private string RequestId => this.GetPrimaryKeyString();
 
-    private InvocationState S => state.State;
+    private InvocationState S => _state!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private bool RecordExists => _state is not null;
+
+    /// <summary>Loads the stored state once per activation (shared by interleaved callers).</summary>
+    private Task EnsureLoadedAsync() => _loading ??= LoadAsync();
+
+    private async Task LoadAsync()
     {
-        if (state.RecordExists && !S.IsFinal)
+        _state = await store.ReadAsync(RequestId);
+        if (_state is null || S.IsFinal)
         {
-            if (S.Phase == InvocationPhase.Running)
-            {
-                // The silo running the attempt died: the attempt did not finish and runs again with the same number.
-                S.History.Add(new AttemptRecord { Attempt = S.AttemptCount, StartedAt = S.NextAttemptAt ?? S.ReceivedAt, FinishedAt = clock.UtcNow, Outcome = "Interrupted" });
-                S.AttemptCount--;
-                S.Phase = S.PhaseBeforeAttempt;
-                S.NextAttemptAt = clock.UtcNow;
-                LogInterrupted(logger, RequestId, S.FunctionName, S.AttemptCount + 1);
-                Publish(InvocationEventKind.Interrupted, S.AttemptCount + 1);
-            }
-
-            ScheduleTimer(S.NextAttemptAt ?? clock.UtcNow);
+            return;
         }
 
-        return Task.CompletedTask;
+        if (S.Phase == InvocationPhase.Running)
+        {
+            // The silo running the attempt died: the attempt did not finish and runs again with the same number.
+            S.History.Add(new AttemptRecord { Attempt = S.AttemptCount, StartedAt = S.NextAttemptAt ?? S.ReceivedAt, FinishedAt = clock.UtcNow, Outcome = "Interrupted" });
+            S.AttemptCount--;
+            S.Phase = S.PhaseBeforeAttempt;
+            S.NextAttemptAt = clock.UtcNow;
+            LogInterrupted(logger, RequestId, S.FunctionName, S.AttemptCount + 1);
+            Publish(InvocationEventKind.Interrupted, S.AttemptCount + 1);
+        }
+
+        var due = S.NextAttemptAt ?? clock.UtcNow;
+        if (due - clock.UtcNow <= _options.ActiveWaitLimit)
+        {
+            ScheduleTimer(due);
+        }
     }
 
     public async Task<InvocationStatus> AcceptAsync(InvocationRequest request)
     {
-        if (state.RecordExists)
+        await EnsureLoadedAsync();
+        if (RecordExists)
         {
             return S.ToStatus(RequestId);
         }
 
-        if (request.Payload.Length > _options.MaxAsyncPayloadBytes)
+        var outcome = (await ingress.AcceptBatchAsync([new AcceptItem { RequestId = RequestId, Request = request }], startFirstAttempts: false))[0];
+        outcome.QualifierOrThrow();
+        // Stored by the accept path (or, after a race, by another accept): read what was stored and start from it.
+        _state = await store.ReadAsync(RequestId);
+        if (_state is not null && !S.IsFinal)
         {
-            throw ErrorCodes.TooLarge($"Request must be smaller than {_options.MaxAsyncPayloadBytes} bytes for the Event invocation type.");
+            ScheduleTimer(S.NextAttemptAt ?? clock.UtcNow);
         }
 
-        using var span = AsyncInvokeInstruments.StartSpan("accept", request.TraceParent);
-        span?.SetTag("faas.invoked_name", request.FunctionName);
-        span?.SetTag("faas.invocation_id", RequestId);
-        var function = await GrainFactory.GetGrain<IFunctionGrain>(request.FunctionName).ResolveAsync(request.Qualifier);
-        var now = clock.UtcNow;
-
-        // The wake-up is registered before the state is written: a crash in between leaves a reminder that finds
-        // no state and removes itself, never a stored event that nothing will wake.
-        await this.RegisterOrUpdateReminder(WakeUpReminder, _options.ReminderPeriod, _options.ReminderPeriod);
-        state.State = new InvocationState
-        {
-            FunctionName = function.Definition.Name,
-            Qualifier = function.Qualifier,
-            Payload = request.Payload,
-            ReceivedAt = now,
-            Phase = InvocationPhase.Pending,
-            NextAttemptAt = now,
-            // Saved so every attempt and delivery, on any silo and after any restart, continues the same trace.
-            TraceParent = span?.Id ?? request.TraceParent,
-            CallbackUrl = request.CallbackUrl,
-            ChainDepth = request.ChainDepth,
-        };
-        await state.WriteStateAsync();
-
-        LogAccepted(logger, RequestId, S.FunctionName, S.Qualifier);
-        AsyncInvokeInstruments.AsyncEventsReceived.Add(1, AsyncInvokeInstruments.Function(S.FunctionName));
-        Publish(InvocationEventKind.Accepted, 0);
-        ScheduleTimer(now);
-        return S.ToStatus(RequestId);
+        return _state?.ToStatus(RequestId) ?? throw new AsyncInvokeException("ServiceException", 500, "The invocation was stored but could not be read back.");
     }
 
-    public Task<InvocationStatus?> GetStatusAsync() =>
-        Task.FromResult(state.RecordExists ? S.ToStatus(RequestId) : null);
+    public Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt)
+    {
+        if (_loading is not null)
+        {
+            // Already loaded (a status read got here first): the stored state is the truth; just make sure it runs.
+            return WakeAsync();
+        }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => RunDueWorkAsync();
+        _state = InvocationState.Accepted(accepted, receivedAt);
+        _loading = Task.CompletedTask;
+        ScheduleTimer(receivedAt);
+        return Task.CompletedTask;
+    }
+
+    public async Task WakeAsync()
+    {
+        await EnsureLoadedAsync();
+        await RunDueWorkAsync();
+    }
+
+    public async Task<InvocationStatus?> GetStatusAsync()
+    {
+        await EnsureLoadedAsync();
+        if (_state is null || S.IsFinal || (S.Phase != InvocationPhase.Running && S.NextAttemptAt is { } due && !ShortWait(due)))
+        {
+            // Nothing to do here soon (unknown, finished, or waiting long): do not stay in memory for a status read.
+            DeactivateOnIdle();
+        }
+
+        return RecordExists ? S.ToStatus(RequestId) : null;
+    }
 
     private async Task RunDueWorkAsync()
     {
@@ -115,7 +139,7 @@ public sealed partial class InvocationGrain(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A failed write (storage down, say) can leave the in-memory state ahead of the stored one. Drop the
-            // activation so the next wake-up (the reminder survives) reloads what was actually stored.
+            // activation so the next wake-up (the stored one survives) reloads what was actually stored.
             LogWakeUpFailed(logger, ex, RequestId);
             DeactivateOnIdle();
         }
@@ -123,10 +147,11 @@ public sealed partial class InvocationGrain(
 
     private async Task RunDueWorkCoreAsync()
     {
-        if (!state.RecordExists)
+        if (!RecordExists)
         {
-            await UnregisterWakeUpAsync();
-            DeactivateOnIdle();
+            // Nothing stored under this id (a wake-up outliving its invocation, or a stray call): nothing to do. No
+            // deactivation here: duplicate wake-ups queued behind this one would be forwarded from activation to
+            // activation until Orleans rejects them; idle collection removes this empty activation.
             return;
         }
 
@@ -141,11 +166,16 @@ public sealed partial class InvocationGrain(
 
             if (S.RetainUntil is { } until && now >= until)
             {
-                await state.ClearStateAsync();
-                await UnregisterWakeUpAsync();
+                await store.DeleteAsync(RequestId);
                 LogCleared(logger, RequestId);
                 Publish(InvocationEventKind.Cleared, S.AttemptCount);
+                _state = null;
                 DeactivateOnIdle();
+            }
+            else if (S.RetainUntil is { } end)
+            {
+                // A duplicate wake-up of a finished invocation: make sure its stored one is at the end of retention.
+                await store.WriteAsync(RequestId, S, end);
             }
 
             return;
@@ -153,7 +183,9 @@ public sealed partial class InvocationGrain(
 
         if (S.NextAttemptAt is { } due && due > now)
         {
-            ScheduleTimer(due);
+            // Early: a duplicate or a claimed backstop. Put the stored wake-up back where it belongs and keep waiting.
+            await SaveAsync();
+            ArmOrDeactivate(due);
             return;
         }
 
@@ -214,9 +246,10 @@ public sealed partial class InvocationGrain(
 
         AttemptResult result;
         var startedAt = clock.UtcNow;
+        var dueAt = S.NextAttemptAt ?? startedAt;
         var tag = AsyncInvokeInstruments.Function(S.FunctionName);
         AsyncInvokeInstruments.AsyncEventAge.Record((startedAt - S.ReceivedAt).TotalMilliseconds, tag);
-        if (S.NextAttemptAt is { } dueAt && S.AttemptCount + S.ThrottleCount > 0)
+        if (S.AttemptCount + S.ThrottleCount > 0)
         {
             AsyncInvokeInstruments.RetryLateness.Record(Math.Max(0, (startedAt - dueAt).TotalMilliseconds), tag);
         }
@@ -234,7 +267,8 @@ public sealed partial class InvocationGrain(
             S.Phase = InvocationPhase.Running;
             S.AttemptCount++;
             S.NextAttemptAt = startedAt;
-            await state.WriteStateAsync();
+            _runningLease = function.Definition.Timeout + _options.ReminderPeriod;
+            await SaveAsync();
             LogAttemptStarted(logger, RequestId, S.FunctionName, S.AttemptCount);
             var attempt = S.AttemptCount;
             result = await runner.RunAsync(function.Definition, new FunctionContext
@@ -275,6 +309,7 @@ public sealed partial class InvocationGrain(
             FinishedAt = clock.UtcNow,
             Outcome = result.Outcome.ToString(),
             Error = result.Error,
+            DueAt = dueAt,
         };
 
         switch (result.Outcome)
@@ -314,7 +349,7 @@ public sealed partial class InvocationGrain(
         S.ThrottleCount++;
         S.LastError = error;
         var now = clock.UtcNow;
-        S.History.Add(new AttemptRecord { Attempt = S.AttemptCount + 1, StartedAt = now, FinishedAt = now, Outcome = "Throttled", Error = error });
+        S.History.Add(new AttemptRecord { Attempt = S.AttemptCount + 1, StartedAt = now, FinishedAt = now, Outcome = "Throttled", Error = error, DueAt = S.NextAttemptAt });
         var maximumAge = function?.MaximumEventAge ?? TimeSpan.FromSeconds(FunctionLimits.MaxEventAgeSeconds);
         var verdict = retries.AfterThrottle(S.ThrottleCount, retryAfter, S.ReceivedAt, maximumAge);
         if (verdict.DueAt is { } due)
@@ -333,8 +368,43 @@ public sealed partial class InvocationGrain(
     {
         S.Phase = phase;
         S.NextAttemptAt = due;
-        await state.WriteStateAsync();
-        ScheduleTimer(due);
+        await SaveAsync();
+        ArmOrDeactivate(due);
+    }
+
+    /// <summary>A short wait keeps the grain and its precise timer; a long one hands the wake-up to the index.</summary>
+    private void ArmOrDeactivate(DateTimeOffset due)
+    {
+        if (ShortWait(due))
+        {
+            ScheduleTimer(due);
+        }
+        else
+        {
+            _timer.Cancel();
+            DeactivateOnIdle();
+        }
+    }
+
+    private bool ShortWait(DateTimeOffset due) => due - clock.UtcNow <= _options.ActiveWaitLimit;
+
+    /// <summary>
+    /// Writes the state with its stored wake-up: at the due time when the index is the clock; one period later when
+    /// a grain timer is the clock (then the stored one only fires if this silo is lost); past the deadline plus one
+    /// period while an attempt runs; at the end of retention (or a period ahead while a hand-off is pending) when final.
+    /// </summary>
+    private Task SaveAsync()
+    {
+        var now = clock.UtcNow;
+        var wakeAt = S switch
+        {
+            { IsFinal: true, HandOffPending: true } => now + _options.ReminderPeriod,
+            { IsFinal: true } => S.RetainUntil ?? now,
+            { Phase: InvocationPhase.Running } => now + _runningLease,
+            _ when S.NextAttemptAt is { } due => ShortWait(due) ? due + _options.ReminderPeriod : due,
+            _ => now + _options.ReminderPeriod,
+        };
+        return store.WriteAsync(RequestId, S, wakeAt);
     }
 
     private async Task FinishAsync(
@@ -385,9 +455,9 @@ public sealed partial class InvocationGrain(
         // (destinations ignore a message id they have seen) instead of losing it. A failed hand-over is kept
         // pending and retried on the next wake-up.
         S.HandOffPending = !await TryHandOffAsync(function);
-        await state.WriteStateAsync();
-        await ScheduleFinalWakeUpAsync();
+        await SaveAsync();
         _timer.Cancel();
+        DeactivateOnIdle();
 
         LogCompleted(logger, RequestId, S.FunctionName, condition, S.AttemptCount);
         if (condition != InvocationCondition.Success)
@@ -396,14 +466,6 @@ public sealed partial class InvocationGrain(
         }
 
         Publish(InvocationEventKind.Completed, S.AttemptCount, condition: condition);
-    }
-
-    private async Task ScheduleFinalWakeUpAsync()
-    {
-        // While a hand-off is pending the wake-up stays short; then it becomes the clean-up at the end of retention.
-        var period = S.HandOffPending ? _options.ReminderPeriod
-            : _options.Retention > _options.ReminderPeriod ? _options.Retention : _options.ReminderPeriod;
-        await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
     }
 
     private async Task RetryHandOffAsync()
@@ -421,8 +483,7 @@ public sealed partial class InvocationGrain(
         if (function is null || await TryHandOffAsync(function))
         {
             S.HandOffPending = false;
-            await state.WriteStateAsync();
-            await ScheduleFinalWakeUpAsync();
+            await SaveAsync();
         }
     }
 
@@ -488,14 +549,6 @@ public sealed partial class InvocationGrain(
     }
 
     private void ScheduleTimer(DateTimeOffset due) => _timer.Schedule(this, RunDueWorkAsync, due - clock.UtcNow);
-
-    private async Task UnregisterWakeUpAsync()
-    {
-        if (await this.GetReminder(WakeUpReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
 
     private void Publish(InvocationEventKind kind, int attempt, DateTimeOffset? due = null, string? condition = null)
     {

@@ -38,6 +38,24 @@ public sealed class InvocationState
 
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
 
+    /// <summary>
+    /// The state of a freshly accepted event. <paramref name="accepted"/> names the resolved function and qualifier
+    /// and carries the trace context of the accept: the accept path stores this, and the grain it starts rebuilds the
+    /// same state from the same request instead of reading it back.
+    /// </summary>
+    public static InvocationState Accepted(InvocationRequest accepted, DateTimeOffset receivedAt) => new()
+    {
+        FunctionName = accepted.FunctionName,
+        Qualifier = accepted.Qualifier ?? "",
+        Payload = accepted.Payload,
+        ReceivedAt = receivedAt,
+        Phase = InvocationPhase.Pending,
+        NextAttemptAt = receivedAt,
+        TraceParent = accepted.TraceParent,
+        CallbackUrl = accepted.CallbackUrl,
+        ChainDepth = accepted.ChainDepth,
+    };
+
     public InvocationStatus ToStatus(string requestId) => new()
     {
         RequestId = requestId,

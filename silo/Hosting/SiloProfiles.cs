@@ -4,6 +4,7 @@ using Orleans.AsyncInvoke.Destinations.Queue;
 using Orleans.AsyncInvoke.Destinations.Topic;
 using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.Configuration;
 using Orleans.Persistence;
 using Orleans.Serialization;
@@ -39,6 +40,7 @@ public static class SiloProfiles
             silo.AddMemoryGrainStorage(StorageNames.Functions);
             silo.AddMemoryGrainStorage(StorageNames.Invocations);
             silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<IInvocationStore, MemoryInvocationStore>();
             // Everything runs on this machine in the embedded profile: webhooks on loopback are allowed.
             silo.Services.Configure<WebhookOptions>(o => o.AllowLoopback = true);
             return silo;
@@ -76,6 +78,7 @@ public static class SiloProfiles
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(Redis()));
         silo.Services.AddSingleton<ITopicPublisher, RedisTopicPublisher>();
         silo.Services.AddSingleton<RedisStreamQueueStore>();
+        silo.Services.AddSingleton<IInvocationStore, RedisInvocationStore>();
         return silo;
     }
 }

@@ -79,7 +79,7 @@ internal static class LambdaInvokeEndpoints
 
         requestId ??= key.Length > 0 ? IdempotentRequestId(name, key) : RequestIds.New();
         var traceParent = http.Request.Headers["traceparent"].ToString();
-        await grains.GetGrain<IInvocationGrain>(requestId).AcceptAsync(new InvocationRequest
+        await http.RequestServices.GetRequiredService<InvocationIngress>().AcceptAsync(requestId, new InvocationRequest
         {
             FunctionName = name,
             Qualifier = qualifier,

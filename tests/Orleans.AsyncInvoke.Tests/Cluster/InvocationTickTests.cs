@@ -1,25 +1,22 @@
 using Orleans.AsyncInvoke.Invocations;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
-using Orleans.Runtime;
 
 namespace Orleans.AsyncInvoke.Tests.Cluster;
 
-/// <summary>Wake-ups (reminder ticks) are delivered by hand here, as a late or repeated reminder would deliver them.</summary>
+/// <summary>Wake-ups are delivered by hand here, as a late, repeated or spurious wake-up from the index would deliver them.</summary>
 [Collection(ClusterCollection.Name)]
 [Trait("Category", "Cluster")]
 public sealed class InvocationTickTests(ClusterFixture fixture)
 {
-    private static readonly TickStatus Tick = new(DateTime.UnixEpoch, TimeSpan.FromMinutes(1), DateTime.UnixEpoch);
-
     [Fact]
     public async Task DuplicateTicks_BeforeTheRetryIsDue_RunNothing()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:flaky");
         var id = await fixture.Invoker.InvokeEventAsync(fn, []);
         await fixture.Events.WaitAsync(id, InvocationEventKind.RetryScheduled, attempt: 1);
-        var reminder = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>();
+        var grain = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id);
 
-        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => reminder.ReceiveReminder("wake-up", Tick)));
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => grain.WakeAsync()));
 
         Assert.Single(fixture.Events.For(id), e => e.Kind == InvocationEventKind.AttemptStarted);
         Assert.Equal(InvocationPhase.WaitingForRetry, (await fixture.Invoker.GetInvocationAsync(id))!.Phase);
@@ -31,12 +28,12 @@ public sealed class InvocationTickTests(ClusterFixture fixture)
         var fn = await fixture.CreateFunctionAsync("dotnet:flaky");
         var id = await fixture.Invoker.InvokeEventAsync(fn, []);
         await fixture.Events.WaitAsync(id, InvocationEventKind.RetryScheduled, attempt: 1);
-        var reminder = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>();
+        var grain = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id);
 
         fixture.Time.Advance(TimeSpan.FromSeconds(60));
-        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => reminder.ReceiveReminder("wake-up", Tick)));
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => grain.WakeAsync()));
         await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
-        await reminder.ReceiveReminder("wake-up", Tick);
+        await grain.WakeAsync();
 
         Assert.Equal(2, fixture.Events.For(id).Count(e => e.Kind == InvocationEventKind.AttemptStarted));
         Assert.Single(fixture.Events.For(id), e => e.Kind == InvocationEventKind.Completed);
@@ -49,14 +46,14 @@ public sealed class InvocationTickTests(ClusterFixture fixture)
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var id = await fixture.Invoker.InvokeEventAsync(fn, []);
         await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
-        var reminder = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>();
+        var grain = fixture.Cluster.Client.GetGrain<IInvocationGrain>(id);
 
         fixture.Time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
-        await reminder.ReceiveReminder("wake-up", Tick);
+        await grain.WakeAsync();
         Assert.NotNull(await fixture.Invoker.GetInvocationAsync(id));
 
         fixture.Time.Advance(TimeSpan.FromSeconds(1));
-        await reminder.ReceiveReminder("wake-up", Tick);
+        await grain.WakeAsync();
         await fixture.Events.WaitAsync(id, InvocationEventKind.Cleared);
         Assert.Null(await fixture.Invoker.GetInvocationAsync(id));
     }
@@ -66,7 +63,7 @@ public sealed class InvocationTickTests(ClusterFixture fixture)
     {
         var id = RequestIds.New();
 
-        await fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).AsReference<IRemindable>().ReceiveReminder("wake-up", Tick);
+        await fixture.Cluster.Client.GetGrain<IInvocationGrain>(id).WakeAsync();
 
         Assert.Null(await fixture.Invoker.GetInvocationAsync(id));
         Assert.Empty(fixture.Events.For(id));

@@ -5,6 +5,7 @@ using Orleans.AsyncInvoke.Client;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.TestingHost;
 
 namespace Orleans.AsyncInvoke.Tests.Infrastructure;
@@ -18,6 +19,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public InvocationEventLog Events { get; } = new();
+
+    public MemoryInvocationTable Invocations { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -37,6 +40,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<TimeProvider>(Time);
             host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             host.Services.AddSingleton<IInvocationObserver>(Events);
+            // Both silos see one invocation store, as silos sharing Redis would.
+            host.Services.AddSingleton(Invocations);
             host.Services.AddAsyncInvoke(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) =>

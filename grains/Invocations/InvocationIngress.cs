@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Diagnostics;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Invocations.Storage;
+using Orleans.AsyncInvoke.Scheduling;
+
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>
+/// The accept path. A batch of events costs one function lookup per distinct function and one pipelined store
+/// write per event (state and durable wake-up together); then each first attempt starts from memory. The wake-up
+/// stored with an event is a backstop one period ahead: it fires only if the start is lost with its silo.
+/// </summary>
+public sealed partial class InvocationIngress
+{
+    private readonly IInvocationStore _store;
+    private readonly IGrainFactory _grains;
+    private readonly PlatformClock _clock;
+    private readonly AsyncInvokeOptions _options;
+    private readonly IInvocationObserver[] _observers;
+    private readonly ILogger<InvocationIngress> _logger;
+    private readonly MicroBatcher<AcceptItem, AcceptOutcome> _batcher;
+
+    public InvocationIngress(
+        IInvocationStore store,
+        IGrainFactory grains,
+        PlatformClock clock,
+        IOptions<AsyncInvokeOptions> options,
+        IEnumerable<IInvocationObserver> observers,
+        ILogger<InvocationIngress> logger)
+    {
+        _store = store;
+        _grains = grains;
+        _clock = clock;
+        _options = options.Value;
+        _observers = [.. observers];
+        _logger = logger;
+        _batcher = new MicroBatcher<AcceptItem, AcceptOutcome>(items => AcceptBatchAsync(items, startFirstAttempts: true), maxBatch: 256, maxInFlight: 8);
+    }
+
+    /// <summary>Accepts one event (batched with concurrent ones); throws the refusal as <see cref="AsyncInvokeException"/>.</summary>
+    public async Task<string> AcceptAsync(string requestId, InvocationRequest request) =>
+        (await _batcher.SendAsync(new AcceptItem { RequestId = requestId, Request = request })).QualifierOrThrow();
+
+    /// <summary>Accepts a batch: every event is stored (or refused, or found already stored) before this returns.</summary>
+    /// <param name="items">The events.</param>
+    /// <param name="startFirstAttempts">Whether to start the grains of the new invocations (the grain's own accept starts itself).</param>
+    public async Task<AcceptOutcome[]> AcceptBatchAsync(IReadOnlyList<AcceptItem> items, bool startFirstAttempts)
+    {
+        var outcomes = new AcceptOutcome?[items.Count];
+        var functions = await ResolveAsync(items);
+        var now = _clock.UtcNow;
+        var accepted = new InvocationRequest?[items.Count];
+        var writes = new Task<bool>?[items.Count];
+        var spans = new Activity?[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (requestId, request) = (items[i].RequestId, items[i].Request);
+            if (request.Payload.Length > _options.MaxAsyncPayloadBytes)
+            {
+                outcomes[i] = AcceptOutcome.Refused(requestId, ErrorCodes.TooLarge($"Request must be smaller than {_options.MaxAsyncPayloadBytes} bytes for the Event invocation type."));
+                continue;
+            }
+
+            var function = functions[(request.FunctionName, request.Qualifier)];
+            if (function.Error is { } error)
+            {
+                outcomes[i] = AcceptOutcome.Refused(requestId, error);
+                continue;
+            }
+
+            var span = spans[i] = AsyncInvokeInstruments.StartSpan("accept", request.TraceParent);
+            span?.SetTag("faas.invoked_name", request.FunctionName);
+            span?.SetTag("faas.invocation_id", requestId);
+            accepted[i] = request with
+            {
+                FunctionName = function.Resolved!.Definition.Name,
+                Qualifier = function.Resolved.Qualifier,
+                // Saved so every attempt and delivery, on any silo and after any restart, continues the same trace.
+                TraceParent = span?.Id ?? request.TraceParent,
+            };
+            writes[i] = _store.TryCreateAsync(requestId, InvocationState.Accepted(accepted[i]!, now), now + _options.ReminderPeriod);
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (writes[i] is not { } write)
+            {
+                continue;
+            }
+
+            var requestId = items[i].RequestId;
+            try
+            {
+                if (await write)
+                {
+                    OnAccepted(requestId, accepted[i]!, now, startFirstAttempts);
+                    outcomes[i] = AcceptOutcome.Accepted(requestId, accepted[i]!.Qualifier!);
+                }
+                else
+                {
+                    var existing = await _grains.GetGrain<IInvocationGrain>(requestId).GetStatusAsync();
+                    outcomes[i] = AcceptOutcome.Accepted(requestId, existing?.Qualifier ?? accepted[i]!.Qualifier!, existed: true);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException and not AsyncInvokeException)
+            {
+                // Not stored, so not acknowledged: the caller sees a service error and may send it again.
+                LogStoreFailed(_logger, ex, requestId);
+                spans[i]?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                outcomes[i] = AcceptOutcome.Refused(requestId, new AsyncInvokeException("ServiceException", 500, "The event could not be stored; it was not accepted. Try again."));
+            }
+            finally
+            {
+                spans[i]?.Dispose();
+            }
+        }
+
+        return [.. outcomes.Select(o => o!)];
+    }
+
+    private void OnAccepted(string requestId, InvocationRequest accepted, DateTimeOffset now, bool start)
+    {
+        LogAccepted(_logger, requestId, accepted.FunctionName, accepted.Qualifier!);
+        AsyncInvokeInstruments.AsyncEventsReceived.Add(1, AsyncInvokeInstruments.Function(accepted.FunctionName));
+        if (_observers.Length > 0)
+        {
+            var e = new InvocationEvent(InvocationEventKind.Accepted, requestId, accepted.FunctionName, 0, now);
+            foreach (var observer in _observers)
+            {
+                observer.OnEvent(e);
+            }
+        }
+
+        if (start)
+        {
+            // One-way: the event is already durable, and its stored wake-up starts it if this message is lost.
+            _ = _grains.GetGrain<IInvocationGrain>(requestId).StartAsync(accepted, now);
+        }
+    }
+
+    private async Task<Dictionary<(string, string?), Resolution>> ResolveAsync(IReadOnlyList<AcceptItem> items)
+    {
+        var keys = items.Select(i => (i.Request.FunctionName, i.Request.Qualifier)).Distinct().ToArray();
+        var lookups = keys.Select(async key =>
+        {
+            try
+            {
+                return new Resolution(await _grains.GetGrain<IFunctionGrain>(key.FunctionName).ResolveAsync(key.Qualifier), null);
+            }
+            catch (AsyncInvokeException ex)
+            {
+                return new Resolution(null, ex);
+            }
+        }).ToArray();
+        var results = await Task.WhenAll(lookups);
+        var map = new Dictionary<(string, string?), Resolution>(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            map[keys[i]] = results[i];
+        }
+
+        return map;
+    }
+
+    private sealed record Resolution(ResolvedFunction? Resolved, AsyncInvokeException? Error);
+
+    [LoggerMessage(EventId = LogEvents.Accepted, Level = LogLevel.Debug, Message = "Accepted {RequestId} for {FunctionName}:{Qualifier}")]
+    private static partial void LogAccepted(ILogger logger, string requestId, string functionName, string qualifier);
+
+    [LoggerMessage(EventId = LogEvents.AcceptStoreFailed, Level = LogLevel.Warning, Message = "Storing {RequestId} failed; it was not accepted")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string requestId);
+}

@@ -1,0 +1,39 @@
+namespace Orleans.AsyncInvoke.Invocations.Storage;
+
+/// <summary>
+/// Where invocations live: each one's state, and a wake-up index that says when each must be looked at next. One
+/// write stores both, so an accept is a single durable round trip and nothing is ever stored without a wake-up.
+/// The index replaces a reminder per invocation: its cost stays flat however much work is pending.
+/// </summary>
+public interface IInvocationStore
+{
+    /// <summary>
+    /// Stores a new invocation with its wake-up, unless one with this id is already stored.
+    /// </summary>
+    /// <returns><c>true</c> when stored; <c>false</c> when the id exists (nothing was changed).</returns>
+    Task<bool> TryCreateAsync(string requestId, InvocationState state, DateTimeOffset wakeAt);
+
+    /// <summary>The stored state, or <c>null</c>.</summary>
+    Task<InvocationState?> ReadAsync(string requestId);
+
+    /// <summary>Overwrites the state and moves its wake-up to <paramref name="wakeAt"/>.</summary>
+    Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt);
+
+    /// <summary>Removes the state and its wake-up.</summary>
+    Task DeleteAsync(string requestId);
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> invocations whose wake-up is due at <paramref name="now"/> and moves each
+    /// wake-up to <paramref name="now"/> + <paramref name="lease"/> in the same step, so two pumps never take the
+    /// same one and a wake-up lost with its silo comes back after the lease.
+    /// </summary>
+    Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max);
+
+    /// <summary>Counts the unfinished invocations and finds the earliest wake-up among them.</summary>
+    Task<WakeUpBacklog> GetBacklogAsync();
+}
+
+/// <summary>The unfinished work in the store.</summary>
+/// <param name="Pending">Invocations not final yet (accepted, running, waiting for a retry or after a throttle).</param>
+/// <param name="EarliestWakeAt">The earliest wake-up of any of them, or <c>null</c> when there are none.</param>
+public readonly record struct WakeUpBacklog(long Pending, DateTimeOffset? EarliestWakeAt);

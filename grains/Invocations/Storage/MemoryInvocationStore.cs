@@ -1,0 +1,136 @@
+using Orleans.Serialization;
+
+namespace Orleans.AsyncInvoke.Invocations.Storage;
+
+/// <summary>
+/// The embedded profile's store: state and wake-ups in this process (in a <see cref="MemoryInvocationTable"/>, which
+/// silos of one process may share), lost with it. States are kept serialized so a grain never shares a mutable object
+/// with the store, exactly as with a real one.
+/// </summary>
+public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serializer<InvocationState> serializer) : IInvocationStore
+{
+    private readonly Lock _lock = table.Lock;
+    private readonly Dictionary<string, MemoryInvocationTable.Entry> _entries = table.Entries;
+    private readonly SortedSet<(long WakeAt, string RequestId)> _wakeUps = table.WakeUps;
+
+    public Task<bool> TryCreateAsync(string requestId, InvocationState state, DateTimeOffset wakeAt)
+    {
+        var bytes = serializer.SerializeToArray(state);
+        lock (_lock)
+        {
+            if (_entries.ContainsKey(requestId))
+            {
+                return Task.FromResult(false);
+            }
+
+            Put(requestId, bytes, wakeAt, !state.IsFinal);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<InvocationState?> ReadAsync(string requestId)
+    {
+        byte[]? bytes;
+        lock (_lock)
+        {
+            bytes = _entries.TryGetValue(requestId, out var entry) ? entry.State : null;
+        }
+
+        return Task.FromResult(bytes is null ? null : serializer.Deserialize(bytes));
+    }
+
+    public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt)
+    {
+        var bytes = serializer.SerializeToArray(state);
+        lock (_lock)
+        {
+            Remove(requestId);
+            Put(requestId, bytes, wakeAt, !state.IsFinal);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string requestId)
+    {
+        lock (_lock)
+        {
+            Remove(requestId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max)
+    {
+        var claimed = new List<string>();
+        var due = now.ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            foreach (var (wakeAt, requestId) in _wakeUps)
+            {
+                if (wakeAt > due || claimed.Count == max)
+                {
+                    break;
+                }
+
+                claimed.Add(requestId);
+            }
+
+            foreach (var requestId in claimed)
+            {
+                var entry = _entries[requestId];
+                Remove(requestId);
+                Put(requestId, entry.State, now + lease, entry.Pending);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(claimed);
+    }
+
+    public Task<WakeUpBacklog> GetBacklogAsync()
+    {
+        lock (_lock)
+        {
+            long pending = 0;
+            long? earliest = null;
+            foreach (var entry in _entries.Values)
+            {
+                if (entry.Pending)
+                {
+                    pending++;
+                    earliest = earliest is null ? entry.WakeAt : Math.Min(earliest.Value, entry.WakeAt);
+                }
+            }
+
+            return Task.FromResult(new WakeUpBacklog(pending, earliest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null));
+        }
+    }
+
+    private void Put(string requestId, byte[] state, DateTimeOffset wakeAt, bool pending)
+    {
+        var at = wakeAt.ToUnixTimeMilliseconds();
+        _entries[requestId] = new MemoryInvocationTable.Entry(state, at, pending);
+        _wakeUps.Add((at, requestId));
+    }
+
+    private void Remove(string requestId)
+    {
+        if (_entries.Remove(requestId, out var old))
+        {
+            _wakeUps.Remove((old.WakeAt, requestId));
+        }
+    }
+}
+
+/// <summary>The data behind <see cref="MemoryInvocationStore"/>: one per process, or one per test cluster.</summary>
+public sealed class MemoryInvocationTable
+{
+    internal Lock Lock { get; } = new();
+
+    internal Dictionary<string, Entry> Entries { get; } = new(StringComparer.Ordinal);
+
+    internal SortedSet<(long WakeAt, string RequestId)> WakeUps { get; } = new();
+
+    internal sealed record Entry(byte[] State, long WakeAt, bool Pending);
+}
