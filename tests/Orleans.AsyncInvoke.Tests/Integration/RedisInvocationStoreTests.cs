@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Invocations.Storage;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+using Orleans.AsyncInvoke.Tests.Storage;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Orleans.AsyncInvoke.Tests.Integration;
+
+/// <summary>The Redis profile's store against a real redis-server: the same conformance suite as the memory store.</summary>
+[Trait("Category", "Integration")]
+public sealed class RedisInvocationStoreTests(RedisFixture fixture) : InvocationStoreConformance, IClassFixture<RedisFixture>, IAsyncLifetime
+{
+    private ConnectionMultiplexer _redis = null!;
+    private IInvocationStore _store = null!;
+
+    protected override IInvocationStore Store => _store;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.ConnectionString);
+        _store = new RedisInvocationStore(_redis, CreateSerializer(), Options.Create(new ClusterOptions { ServiceId = $"store-{Guid.NewGuid():N}" }));
+    }
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task TryCreate_StoresStateAndWakeUpInOneKeyAndOneSortedSet()
+    {
+        var id = Orleans.AsyncInvoke.Invocations.RequestIds.New();
+        var store = new RedisInvocationStore(_redis, CreateSerializer(), Options.Create(new ClusterOptions { ServiceId = "layout" }));
+
+        await store.TryCreateAsync(id, Orleans.AsyncInvoke.Invocations.InvocationState.Accepted(
+            new() { FunctionName = "fn", Qualifier = "$LATEST", Payload = [] }, DateTimeOffset.UnixEpoch), DateTimeOffset.FromUnixTimeMilliseconds(1234));
+
+        var db = _redis.GetDatabase();
+        Assert.True(await db.KeyExistsAsync($"asyncinvoke:layout:inv:{id}"));
+        Assert.Equal(1234, await db.SortedSetScoreAsync("asyncinvoke:layout:wake:pending", id));
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Invocations.Storage;
+using Orleans.Serialization;
+
+namespace Orleans.AsyncInvoke.Tests.Storage;
+
+/// <summary>
+/// What every <see cref="IInvocationStore"/> must do, run against each one: create-if-absent, state and wake-up
+/// moving together, claims that push a wake-up a lease ahead so it is handed out once, and a backlog of unfinished
+/// work only.
+/// </summary>
+public abstract class InvocationStoreConformance
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    protected static Serializer<InvocationState> CreateSerializer() =>
+        new ServiceCollection()
+            .AddSerializer(b => b.AddAssembly(typeof(InvocationState).Assembly))
+            .BuildServiceProvider()
+            .GetRequiredService<Serializer<InvocationState>>();
+
+    /// <summary>A store with nothing in it that the other tests of the class can see.</summary>
+    protected abstract IInvocationStore Store { get; }
+
+    [Fact]
+    public async Task TryCreate_WhenTheIdIsNew_StoresTheStateIntact()
+    {
+        var id = NewId();
+
+        Assert.True(await Store.TryCreateAsync(id, State("fn", [1, 2, 3]), T0 + Lease));
+
+        var read = await Store.ReadAsync(id);
+        Assert.NotNull(read);
+        Assert.Equal(("fn", InvocationPhase.Pending), (read.FunctionName, read.Phase));
+        Assert.Equal([1, 2, 3], read.Payload);
+    }
+
+    [Fact]
+    public async Task TryCreate_WhenTheIdExists_ChangesNothing()
+    {
+        var id = NewId();
+        await Store.TryCreateAsync(id, State("first", [1]), T0 + Lease);
+
+        Assert.False(await Store.TryCreateAsync(id, State("second", [2]), T0));
+
+        Assert.Equal("first", (await Store.ReadAsync(id))!.FunctionName);
+        Assert.DoesNotContain(id, await Store.ClaimDueAsync(T0, Lease, 100_000));
+    }
+
+    [Fact]
+    public async Task Read_WhenNothingIsStored_ReturnsNull() =>
+        Assert.Null(await Store.ReadAsync(NewId()));
+
+    [Fact]
+    public async Task ClaimDue_HandsOutOnlyWhatIsDue_AndEachOnceUntilTheLeaseEnds()
+    {
+        var due = NewId();
+        var later = NewId();
+        await Store.TryCreateAsync(due, State("fn", []), T0.AddDays(-10));
+        await Store.TryCreateAsync(later, State("fn", []), T0.AddDays(-10).AddSeconds(30));
+
+        var first = await Store.ClaimDueAsync(T0.AddDays(-10), Lease, 100_000);
+        var again = await Store.ClaimDueAsync(T0.AddDays(-10).AddSeconds(59), Lease, 100_000);
+        var afterLease = await Store.ClaimDueAsync(T0.AddDays(-10) + Lease, Lease, 100_000);
+
+        Assert.Contains(due, first);
+        Assert.DoesNotContain(later, first);
+        Assert.DoesNotContain(due, again);
+        Assert.Contains(later, again);
+        Assert.Contains(due, afterLease);
+    }
+
+    [Fact]
+    public async Task Write_MovesTheWakeUpWithTheState()
+    {
+        var id = NewId();
+        await Store.TryCreateAsync(id, State("fn", []), T0.AddDays(-20));
+        var waiting = State("fn", []);
+        waiting.Phase = InvocationPhase.WaitingForRetry;
+        waiting.AttemptCount = 1;
+
+        await Store.WriteAsync(id, waiting, T0.AddDays(-19));
+
+        Assert.DoesNotContain(id, await Store.ClaimDueAsync(T0.AddDays(-20), Lease, 100_000));
+        Assert.Contains(id, await Store.ClaimDueAsync(T0.AddDays(-19), Lease, 100_000));
+        Assert.Equal((InvocationPhase.WaitingForRetry, 1), ((await Store.ReadAsync(id))!.Phase, (await Store.ReadAsync(id))!.AttemptCount));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheStateAndItsWakeUp()
+    {
+        var id = NewId();
+        await Store.TryCreateAsync(id, State("fn", []), T0.AddDays(-30));
+
+        await Store.DeleteAsync(id);
+
+        Assert.Null(await Store.ReadAsync(id));
+        Assert.DoesNotContain(id, await Store.ClaimDueAsync(T0, Lease, 100_000));
+    }
+
+    [Fact]
+    public async Task Backlog_CountsUnfinishedInvocationsOnly_AndFinishedOnesStillWakeForTheirCleanUp()
+    {
+        var before = await Store.GetBacklogAsync();
+        var pending = NewId();
+        var finished = NewId();
+        await Store.TryCreateAsync(pending, State("fn", []), T0.AddYears(1));
+        await Store.TryCreateAsync(finished, State("fn", []), T0.AddYears(1));
+        var done = State("fn", []);
+        done.Phase = InvocationPhase.Succeeded;
+        await Store.WriteAsync(finished, done, T0.AddDays(-40));
+
+        var after = await Store.GetBacklogAsync();
+
+        Assert.Equal(before.Pending + 1, after.Pending);
+        Assert.Contains(finished, await Store.ClaimDueAsync(T0.AddDays(-40), Lease, 100_000));
+    }
+
+    [Fact]
+    public async Task ClaimDue_TakesAtMostMax()
+    {
+        var at = T0.AddDays(-50);
+        var ids = Enumerable.Range(0, 5).Select(_ => NewId()).ToArray();
+        foreach (var id in ids)
+        {
+            await Store.TryCreateAsync(id, State("fn", []), at);
+        }
+
+        var claimed = await Store.ClaimDueAsync(at, Lease, 3);
+
+        Assert.Equal(3, claimed.Count);
+    }
+
+    private static string NewId() => RequestIds.New();
+
+    private static InvocationState State(string function, byte[] payload) =>
+        InvocationState.Accepted(new InvocationRequest { FunctionName = function, Qualifier = "$LATEST", Payload = payload }, T0);
+}
