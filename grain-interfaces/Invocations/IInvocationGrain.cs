@@ -20,10 +20,11 @@ public interface IInvocationGrain : IGrainWithStringKey
     /// <summary>
     /// Tells a freshly stored invocation to begin: the accept path has already stored exactly
     /// <paramref name="accepted"/> (function and qualifier resolved) as received at <paramref name="receivedAt"/>, so
-    /// the grain starts from it without reading the store. Ignored when the grain already holds its state.
+    /// the grain starts from it without reading the store. <paramref name="function"/> is the function as the accept
+    /// resolved it, which the first attempt uses instead of asking again. Ignored when the grain already holds its state.
     /// </summary>
     [Alias("Start"), OneWay]
-    Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt);
+    Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt, Functions.ResolvedFunction function);
 
     /// <summary>
     /// Does whatever is due now (an attempt, a hand-off retry, the clean-up after retention) and nothing else, so a

@@ -43,6 +43,12 @@ public sealed partial class InvocationGrain(
     /// <summary>While an attempt runs: how long past its deadline the stored wake-up waits before assuming the silo was lost.</summary>
     private TimeSpan _runningLease;
 
+    /// <summary>The function as the accept resolved it: the first attempt, moments later, needs no second lookup.</summary>
+    private ResolvedFunction? _resolvedAtAccept;
+
+    /// <summary>Where this activation last put the stored wake-up, when it knows (a claim by the index moves it unseen).</summary>
+    private DateTimeOffset? _storedWakeAt;
+
     private string RequestId => this.GetPrimaryKeyString();
 
     private InvocationState S => _state!;
@@ -98,7 +104,7 @@ public sealed partial class InvocationGrain(
         return _state?.ToStatus(RequestId) ?? throw new AsyncInvokeException("ServiceException", 500, "The invocation was stored but could not be read back.");
     }
 
-    public Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt)
+    public Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt, ResolvedFunction function)
     {
         if (_loading is not null)
         {
@@ -108,6 +114,8 @@ public sealed partial class InvocationGrain(
 
         _state = InvocationState.Accepted(accepted, receivedAt);
         _loading = Task.CompletedTask;
+        _resolvedAtAccept = function;
+        _storedWakeAt = receivedAt + _options.ReminderPeriod;
         ScheduleTimer(receivedAt);
         return Task.CompletedTask;
     }
@@ -197,7 +205,8 @@ public sealed partial class InvocationGrain(
         ResolvedFunction function;
         try
         {
-            function = await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+            function = _resolvedAtAccept ?? await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+            _resolvedAtAccept = null;
         }
         catch (AsyncInvokeException ex) when (ex.ErrorCode == ErrorCodes.ResourceNotFound)
         {
@@ -268,7 +277,14 @@ public sealed partial class InvocationGrain(
             S.AttemptCount++;
             S.NextAttemptAt = startedAt;
             _runningLease = function.Definition.Timeout + _options.ReminderPeriod;
-            await SaveAsync();
+            if (_storedWakeAt is not { } stored || stored < startedAt + function.Definition.Timeout + TimeSpan.FromSeconds(5))
+            {
+                // The stored wake-up could fire while this attempt still runs: store the running state with a wake-up
+                // past its deadline (a lost silo then shows as an interrupted attempt). Otherwise the stored state
+                // stays as it was: if the silo is lost, the stored wake-up runs the attempt again with the same
+                // number, and nothing but the write is saved.
+                await SaveAsync();
+            }
             LogAttemptStarted(logger, RequestId, S.FunctionName, S.AttemptCount);
             var attempt = S.AttemptCount;
             result = await runner.RunAsync(function.Definition, new FunctionContext
@@ -404,6 +420,7 @@ public sealed partial class InvocationGrain(
             _ when S.NextAttemptAt is { } due => ShortWait(due) ? due + _options.ReminderPeriod : due,
             _ => now + _options.ReminderPeriod,
         };
+        _storedWakeAt = wakeAt;
         return store.WriteAsync(RequestId, S, wakeAt);
     }
 

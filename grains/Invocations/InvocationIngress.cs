@@ -97,7 +97,7 @@ public sealed partial class InvocationIngress
             {
                 if (await write)
                 {
-                    OnAccepted(requestId, accepted[i]!, now, startFirstAttempts);
+                    OnAccepted(requestId, accepted[i]!, now, startFirstAttempts ? functions[(items[i].Request.FunctionName, items[i].Request.Qualifier)].Resolved : null);
                     outcomes[i] = AcceptOutcome.Accepted(requestId, accepted[i]!.Qualifier!);
                 }
                 else
@@ -122,7 +122,7 @@ public sealed partial class InvocationIngress
         return [.. outcomes.Select(o => o!)];
     }
 
-    private void OnAccepted(string requestId, InvocationRequest accepted, DateTimeOffset now, bool start)
+    private void OnAccepted(string requestId, InvocationRequest accepted, DateTimeOffset now, ResolvedFunction? start)
     {
         LogAccepted(_logger, requestId, accepted.FunctionName, accepted.Qualifier!);
         AsyncInvokeInstruments.AsyncEventsReceived.Add(1, AsyncInvokeInstruments.Function(accepted.FunctionName));
@@ -135,10 +135,10 @@ public sealed partial class InvocationIngress
             }
         }
 
-        if (start)
+        if (start is not null)
         {
             // One-way: the event is already durable, and its stored wake-up starts it if this message is lost.
-            _ = _grains.GetGrain<IInvocationGrain>(requestId).StartAsync(accepted, now);
+            _ = _grains.GetGrain<IInvocationGrain>(requestId).StartAsync(accepted, now, start);
         }
     }
 

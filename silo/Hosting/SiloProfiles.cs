@@ -51,6 +51,9 @@ public static class SiloProfiles
             var options = ConfigurationOptions.Parse(redis);
             // Keep retrying while Redis restarts instead of failing the silo at the first refused connection.
             options.AbortOnConnectFail = false;
+            // The .NET thread pool instead of the client's dedicated I/O threads: on a few cores those threads spin
+            // and compete with the silo for the CPU.
+            options.SocketManager = SocketManager.ThreadPool;
             return options;
         }
 
