@@ -27,7 +27,14 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment)
+    /// <summary>The operating-system id of the silo process (for <c>/proc/&lt;pid&gt;/status</c>, say).</summary>
+    public int ProcessId => _process.Id;
+
+    public static Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment) =>
+        StartAsync(httpPort, environment, TimeSpan.FromSeconds(60));
+
+    /// <summary>Starts the silo and waits up to <paramref name="readyTimeout"/> for <c>/readyz</c> to answer 2xx.</summary>
+    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout)
     {
         var directory = SiloDirectory();
         var start = new ProcessStartInfo("dotnet")
@@ -54,7 +61,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while (deadline.Elapsed < readyTimeout)
         {
             if (silo._process.HasExited)
             {

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Orleans.AsyncInvoke.Invocations;
+
+namespace Orleans.AsyncInvoke.Benchmarks;
+
+/// <summary>
+/// Accept through the SDK and HTTP, end to end, accept-to-start (idle and under the SDK run's load) and, in the Redis
+/// profile, the redis-benchmark SET baseline.
+/// </summary>
+internal static class AcceptBench
+{
+    public static async Task<List<BenchResult>> RunAsync(string profile, BenchSettings settings)
+    {
+        await using var cluster = await BenchCluster.StartAsync(profile);
+        var invoker = cluster.Invoker;
+        var payload = Encoding.UTF8.GetBytes("""{"bench":true}""");
+        var results = new List<BenchResult>();
+
+        // Warm-up, finished before the idle run so that it runs on an idle silo.
+        var (warmUp, _) = await Load.SubmitAsync(invoker, profile, "warm-up", settings.Function, payload, Math.Min(500, settings.Count), settings.Concurrency);
+        await Load.WaitFinalAsync(invoker, warmUp, TimeSpan.FromMinutes(2));
+        Console.WriteLine($"[{profile}] accept-to-start, idle: {settings.IdleCount} invocations one at a time...");
+        results.Add(await IdleAcceptToStartAsync(cluster, settings, payload));
+
+        Console.WriteLine($"[{profile}] accepting {settings.Count} invocations through the SDK with {settings.Concurrency} callers...");
+        var clock = Stopwatch.StartNew();
+        var (ids, sdk) = await Load.SubmitAsync(invoker, profile, "accept (client SDK)", settings.Function, payload, settings.Count, settings.Concurrency);
+        results.Add(sdk);
+
+        // End to end: from the first accept of the SDK run until every one of those invocations has completed.
+        var final = await Load.WaitFinalAsync(invoker, ids, TimeSpan.FromMinutes(10));
+        var e2e = clock.Elapsed.TotalSeconds;
+        results.Add(new BenchResult(profile, "end to end (completed)", settings.Count, settings.Concurrency, e2e, settings.Count / e2e, 0, 0, 0));
+        results.Add(AcceptToStart(profile, "accept-to-start (load)", final, settings.Concurrency, e2e, "the SDK run above"));
+
+        var http = cluster.Http;
+        using var bulk = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = http.BaseAddress };
+        Console.WriteLine($"[{profile}] accepting {settings.Count} invocations through HTTP with {settings.Concurrency} callers...");
+        clock.Restart();
+        var latencies = await Load.RunCallersAsync(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{settings.Function}/invocations") { Content = new ByteArrayContent(payload) };
+            request.Headers.Add("X-Amz-Invocation-Type", "Event");
+            using var response = await bulk.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"HTTP accept answered {(int)response.StatusCode}.");
+            }
+        }, settings.Count, settings.Concurrency);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var p = Percentiles.Of(latencies);
+        results.Add(new BenchResult(profile, "accept (HTTP Event)", settings.Count, settings.Concurrency, seconds, settings.Count / seconds, p.P50, p.P99, p.Max));
+
+        if (cluster.Redis is not null)
+        {
+            results.Add(await RedisBaselineAsync(cluster.Redis.Port));
+        }
+
+        return results;
+    }
+
+    /// <summary>Invocations sent one at a time, each awaited to completion (status polled) before the next.</summary>
+    private static async Task<BenchResult> IdleAcceptToStartAsync(BenchCluster cluster, BenchSettings settings, byte[] payload)
+    {
+        var statuses = new List<InvocationStatus?>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < settings.IdleCount; i++)
+        {
+            var id = await cluster.Invoker.InvokeEventAsync(settings.Function, payload);
+            var deadline = Stopwatch.StartNew();
+            InvocationStatus? status;
+            do
+            {
+                // Reads queue behind the grain's own work: leave it alone for a moment, then look often.
+                await Task.Delay(deadline.Elapsed < TimeSpan.FromMilliseconds(5) ? 5 : 2);
+                status = await cluster.Invoker.GetInvocationAsync(id);
+            }
+            while (status is not { IsFinal: true } && deadline.Elapsed < TimeSpan.FromSeconds(30));
+            statuses.Add(status);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        return AcceptToStart(cluster.Profile, "accept-to-start (idle)", statuses, 1, seconds, "sequential, each awaited");
+    }
+
+    /// <summary>Accept → start = History[0].StartedAt − ReceivedAt, both stamped by the silo.</summary>
+    private static BenchResult AcceptToStart(string profile, string scenario, IReadOnlyCollection<InvocationStatus?> statuses, int callers, double seconds, string what)
+    {
+        var delays = statuses.Where(s => s is { History.Count: > 0 }).Select(s => (s!.History[0].StartedAt - s.ReceivedAt).TotalMilliseconds).ToList();
+        var p = Percentiles.Of(delays);
+        var missing = statuses.Count - delays.Count;
+        var notes = Fmt.Inv($"{what}; silo timestamps{(missing > 0 ? $"; {missing} never started" : "")}");
+        return new BenchResult(profile, scenario, statuses.Count, callers, seconds, statuses.Count / seconds, p.P50, p.P99, p.Max, notes,
+            new Dictionary<string, double> { ["acceptToStartP50Ms"] = p.P50, ["acceptToStartP99Ms"] = p.P99, ["acceptToStartMaxMs"] = p.Max, ["neverStarted"] = missing });
+    }
+
+    /// <summary>redis-benchmark SET with 50 clients against the same server: what the store can do on this machine.</summary>
+    private static async Task<BenchResult> RedisBaselineAsync(int port)
+    {
+        var start = new ProcessStartInfo("redis-benchmark", ["-p", port.ToString(CultureInfo.InvariantCulture), "-t", "set", "-c", "50", "-n", "100000", "-q"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"SET: ([0-9.]+) requests per second");
+        var perSecond = match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+        return new BenchResult("redis", "redis-benchmark SET", 100_000, 50, 100_000 / perSecond, perSecond, 0, 0, 0, "store baseline");
+    }
+}
