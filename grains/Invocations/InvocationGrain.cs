@@ -116,8 +116,8 @@ public sealed partial class InvocationGrain(
         _loading = Task.CompletedTask;
         _resolvedAtAccept = function;
         _storedWakeAt = receivedAt + _options.ReminderPeriod;
-        ScheduleTimer(receivedAt);
-        return Task.CompletedTask;
+        // The caller does not wait (one-way), so the first attempt runs in this very turn: no timer to arm.
+        return RunDueWorkAsync();
     }
 
     public async Task WakeAsync()
