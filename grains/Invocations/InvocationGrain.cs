@@ -34,11 +34,13 @@ public sealed partial class InvocationGrain(
     ILogger<InvocationGrain> logger) : Grain, IInvocationGrain
 {
     private const int MaxChainDepth = 16;
+    private static readonly TimeSpan IdleDelay = TimeSpan.FromSeconds(2);
     private readonly AsyncInvokeOptions _options = options.Value;
     private readonly IInvocationObserver[] _observers = [.. observers];
     private readonly WakeUpTimer _timer = new();
     private InvocationState? _state;
     private Task? _loading;
+    private IGrainTimer? _idleTimer;
 
     /// <summary>While an attempt runs: how long past its deadline the stored wake-up waits before assuming the silo was lost.</summary>
     private TimeSpan _runningLease;
@@ -132,7 +134,7 @@ public sealed partial class InvocationGrain(
         if (_state is null || S.IsFinal || (S.Phase != InvocationPhase.Running && S.NextAttemptAt is { } due && !ShortWait(due)))
         {
             // Nothing to do here soon (unknown, finished, or waiting long): do not stay in memory for a status read.
-            DeactivateOnIdle();
+            DeactivateSoon();
         }
 
         return RecordExists ? S.ToStatus(RequestId) : null;
@@ -178,7 +180,7 @@ public sealed partial class InvocationGrain(
                 LogCleared(logger, RequestId);
                 Publish(InvocationEventKind.Cleared, S.AttemptCount);
                 _state = null;
-                DeactivateOnIdle();
+                DeactivateSoon();
             }
             else if (S.RetainUntil is { } end)
             {
@@ -398,8 +400,22 @@ public sealed partial class InvocationGrain(
         else
         {
             _timer.Cancel();
-            DeactivateOnIdle();
+            DeactivateSoon();
         }
+    }
+
+    /// <summary>
+    /// Deactivates after a short quiet spell rather than at once. Calls queued behind the current one are forwarded
+    /// to a new activation when this one goes; if that one deactivated at once too, a few concurrent callers (status
+    /// reads, duplicate wake-ups) would be forwarded from activation to activation until Orleans rejects them.
+    /// </summary>
+    private void DeactivateSoon()
+    {
+        _idleTimer?.Dispose();
+        _idleTimer = this.RegisterGrainTimer(
+            static grain => { grain.DeactivateOnIdle(); return Task.CompletedTask; },
+            this,
+            new GrainTimerCreationOptions { DueTime = IdleDelay, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
     }
 
     private bool ShortWait(DateTimeOffset due) => due - clock.UtcNow <= _options.ActiveWaitLimit;
@@ -565,7 +581,12 @@ public sealed partial class InvocationGrain(
         return bytes.Length <= maxBytes ? text : System.Text.Encoding.UTF8.GetString(bytes, 0, maxBytes).TrimEnd('\uFFFD');
     }
 
-    private void ScheduleTimer(DateTimeOffset due) => _timer.Schedule(this, RunDueWorkAsync, due - clock.UtcNow);
+    private void ScheduleTimer(DateTimeOffset due)
+    {
+        _idleTimer?.Dispose();
+        _idleTimer = null;
+        _timer.Schedule(this, RunDueWorkAsync, due - clock.UtcNow);
+    }
 
     private void Publish(InvocationEventKind kind, int attempt, DateTimeOffset? due = null, string? condition = null)
     {
