@@ -42,7 +42,8 @@ public static class TelemetryHosting
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(AsyncInvokeInstruments.MeterName, "Microsoft.Orleans");
+                // "System.Runtime" is .NET's own meter: GC heap sizes, allocations, thread pool, CPU.
+                metrics.AddMeter(AsyncInvokeInstruments.MeterName, "Microsoft.Orleans", "System.Runtime");
                 if (exporters.Contains("prometheus"))
                 {
                     metrics.AddPrometheusExporter();

@@ -20,7 +20,7 @@ internal static class AcceptBench
         var results = new List<BenchResult>();
 
         // Warm-up, finished before the idle run so that it runs on an idle silo.
-        var (warmUp, _) = await Load.SubmitAsync(invoker, profile, "warm-up", settings.Function, payload, Math.Min(500, settings.Count), settings.Concurrency);
+        var (warmUp, _) = await Load.SubmitAsync(invoker, profile, "warm-up", settings.Function, payload, Math.Min(5_000, settings.Count), settings.Concurrency);
         await Load.WaitFinalAsync(invoker, warmUp, TimeSpan.FromMinutes(2));
         Console.WriteLine($"[{profile}] accept-to-start, idle: {settings.IdleCount} invocations one at a time...");
         results.Add(await IdleAcceptToStartAsync(cluster, settings, payload));
@@ -36,11 +36,17 @@ internal static class AcceptBench
         results.Add(new BenchResult(profile, "end to end (completed)", settings.Count, settings.Concurrency, e2e, settings.Count / e2e, 0, 0, 0));
         results.Add(AcceptToStart(profile, "accept-to-start (load)", final, settings.Concurrency, e2e, "the SDK run above"));
 
+        var paceSeconds = settings.Quick ? 2 : 5;
+        // The status reads above activated every invocation once more; let those activations go first, so the paced
+        // run measures accepts and not their clean-up.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Console.WriteLine(Fmt.Inv($"[{profile}] accepting at half the SDK peak ({sdk.PerSecond / 2:F0}/s) for {paceSeconds} s..."));
+        results.Add(await PacedAsync(profile, "accept at half peak (SDK)", sdk.PerSecond / 2, paceSeconds,
+            () => invoker.InvokeEventAsync(settings.Function, payload)));
+
         var http = cluster.Http;
         using var bulk = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = http.BaseAddress };
-        Console.WriteLine($"[{profile}] accepting {settings.Count} invocations through HTTP with {settings.Concurrency} callers...");
-        clock.Restart();
-        var latencies = await Load.RunCallersAsync(async _ =>
+        async Task PostEventAsync()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{settings.Function}/invocations") { Content = new ByteArrayContent(payload) };
             request.Headers.Add("X-Amz-Invocation-Type", "Event");
@@ -49,10 +55,17 @@ internal static class AcceptBench
             {
                 throw new InvalidOperationException($"HTTP accept answered {(int)response.StatusCode}.");
             }
-        }, settings.Count, settings.Concurrency);
+        }
+
+        Console.WriteLine($"[{profile}] accepting {settings.Count} invocations through HTTP with {settings.Concurrency} callers...");
+        clock.Restart();
+        var latencies = await Load.RunCallersAsync(_ => PostEventAsync(), settings.Count, settings.Concurrency);
         var seconds = clock.Elapsed.TotalSeconds;
         var p = Percentiles.Of(latencies);
-        results.Add(new BenchResult(profile, "accept (HTTP Event)", settings.Count, settings.Concurrency, seconds, settings.Count / seconds, p.P50, p.P99, p.Max));
+        var viaHttp = new BenchResult(profile, "accept (HTTP Event)", settings.Count, settings.Concurrency, seconds, settings.Count / seconds, p.P50, p.P99, p.Max);
+        results.Add(viaHttp);
+        Console.WriteLine(Fmt.Inv($"[{profile}] accepting over HTTP at half its peak ({viaHttp.PerSecond / 2:F0}/s) for {paceSeconds} s..."));
+        results.Add(await PacedAsync(profile, "accept at half peak (HTTP)", viaHttp.PerSecond / 2, paceSeconds, PostEventAsync));
 
         if (cluster.Redis is not null)
         {
@@ -60,6 +73,46 @@ internal static class AcceptBench
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Open loop: calls start on a fixed schedule of <paramref name="rate"/> per second whether or not earlier ones
+    /// have answered, and each latency counts from the call's scheduled start, so a stall shows in full.
+    /// </summary>
+    private static async Task<BenchResult> PacedAsync(string profile, string scenario, double rate, int seconds, Func<Task> call)
+    {
+        var count = Math.Max(1, (int)(rate * seconds));
+        var latencies = new double[count];
+        var calls = new List<Task>(count);
+        var start = Stopwatch.GetTimestamp();
+        async Task TimedAsync(int i, long scheduled)
+        {
+            await call();
+            latencies[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+        }
+
+        var next = 0;
+        while (next < count)
+        {
+            var due = Math.Min(count, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate) + 1);
+            for (; next < due; next++)
+            {
+                calls.Add(TimedAsync(next, start + (long)(next / rate * Stopwatch.Frequency)));
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(calls);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (Environment.GetEnvironmentVariable("BENCH_DUMP") is { } dump)
+        {
+            await File.WriteAllLinesAsync(dump + (scenario.Contains("HTTP", StringComparison.Ordinal) ? ".http" : ".sdk"), latencies.Select((l, i) => Fmt.Inv($"{i / rate:F3} {l:F2}")));
+        }
+
+        var p = Percentiles.Of(latencies);
+        return new BenchResult(profile, scenario, count, 0, elapsed, count / elapsed, p.P50, p.P99, p.Max,
+            Fmt.Inv($"open loop at {rate:F0}/s; latency from each call's scheduled start"));
     }
 
     /// <summary>Invocations sent one at a time, each awaited to completion (status polled) before the next.</summary>

@@ -31,6 +31,7 @@ internal static class PendingScaleBench
         await Load.WaitFinalAsync(cluster.Invoker, warmUp, TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var rssBefore = SiloProbe.ResidentBytes(cluster.Silo.ProcessId);
+        var heapBefore = await SiloProbe.ManagedHeapBytesAsync(cluster.Http);
         var redisBefore = await SiloProbe.RedisUsedMemoryAsync(cluster.Redis!.Port);
 
         Console.WriteLine($"[{profile}] pending scale: {n} flaky invocations with {settings.Concurrency} callers, retries due after {delay.TotalSeconds:F0} s...");
@@ -44,6 +45,7 @@ internal static class PendingScaleBench
         Console.WriteLine($"[{profile}]   idling {idle.TotalSeconds:F0} s...");
         await Task.Delay(idle);
         var rssIdle = SiloProbe.ResidentBytes(cluster.Silo.ProcessId);
+        var heapIdle = await SiloProbe.ManagedHeapBytesAsync(cluster.Http);
         var redisAfter = await SiloProbe.RedisUsedMemoryAsync(cluster.Redis.Port);
         var beforeKill = await SiloProbe.CountersAsync(cluster.Http, "flaky");
         var retriedBeforeKill = beforeKill is { } bk ? Math.Max(0, bk.Started - n) : 0;
@@ -54,6 +56,11 @@ internal static class PendingScaleBench
         var readyAt = killedAt + ready;
         var expected = n - (beforeKill?.EndedWithoutError ?? 0);
         Console.WriteLine(Fmt.Inv($"[{profile}]   ready after {ready.TotalSeconds:F1} s; waiting for {expected} retries..."));
+        // The restarted silo holds every pending invocation only as a stored wake-up: its memory before they come due is
+        // what pending work costs a silo that is not running it.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var rssRestarted = SiloProbe.ResidentBytes(cluster.Silo.ProcessId);
+        var heapRestarted = await SiloProbe.ManagedHeapBytesAsync(cluster.Http);
         var recovered = await WaitCountersAsync(cluster, c => c.EndedWithoutError >= expected && c.Running == 0,
             delay + TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(n / 200.0));
 
@@ -70,7 +77,9 @@ internal static class PendingScaleBench
 
         var siloPer = (rssIdle - rssBefore) / n;
         var redisPer = (redisAfter - redisBefore) / n;
-        var memoryNotes = Fmt.Inv($"silo RSS {Fmt.Bytes(rssBefore)} -> {Fmt.Bytes(rssIdle)} = {Fmt.Bytes(siloPer)}/inv (parked {Fmt.Bytes(rssParked)}")
+        var restartedPer = (rssRestarted - rssBefore) / n;
+        var memoryNotes = Fmt.Inv($"restarted silo with all pending: RSS {Fmt.Bytes(rssRestarted)}, heap {Heap(heapRestarted)} vs fresh silo RSS {Fmt.Bytes(rssBefore)}, heap {Heap(heapBefore)} = {Fmt.Bytes(Math.Max(0, restartedPer))}/inv; ")
+            + Fmt.Inv($"silo that ran them, after idling: RSS {Fmt.Bytes(rssIdle)}, heap {Heap(heapIdle)} = {Fmt.Bytes(siloPer)}/inv RSS (parked {Fmt.Bytes(rssParked)}")
             + Fmt.Inv($", activations: invocation grains {Active(parked)} -> {Active(beforeKill)}, all {All(parked)} -> {All(beforeKill)}); redis +{Fmt.Bytes(redisAfter - redisBefore)} = {Fmt.Bytes(redisPer)}/inv");
         var dueNotes = lateness.FirstDue is { } fd && lateness.LastDue is { } ld
             ? Fmt.Inv($"due {(fd - readyAt).TotalSeconds:+0.0;-0.0} .. {(ld - readyAt).TotalSeconds:+0.0;-0.0} s from ready")
@@ -84,6 +93,11 @@ internal static class PendingScaleBench
                 ["siloRssParkedBytes"] = rssParked,
                 ["siloRssIdleBytes"] = rssIdle,
                 ["siloBytesPerPending"] = siloPer,
+                ["siloRssRestartedBytes"] = rssRestarted,
+                ["siloBytesPerPendingRestarted"] = restartedPer,
+                ["siloHeapBeforeBytes"] = heapBefore ?? -1,
+                ["siloHeapIdleBytes"] = heapIdle ?? -1,
+                ["siloHeapRestartedBytes"] = heapRestarted ?? -1,
                 ["redisUsedMemoryBeforeBytes"] = redisBefore,
                 ["redisUsedMemoryAfterBytes"] = redisAfter,
                 ["redisBytesPerPending"] = redisPer,
@@ -113,6 +127,7 @@ internal static class PendingScaleBench
                 }),
         ];
 
+        static string Heap(double? bytes) => bytes is { } b ? Fmt.Bytes(b) : "n/a";
         static string Active(AttemptCounters? c) => c is { ActiveInvocations: >= 0 } x ? x.ActiveInvocations.ToString(CultureInfo.InvariantCulture) : "n/a";
         static string All(AttemptCounters? c) => c is { Activations: >= 0 } x ? x.Activations.ToString(CultureInfo.InvariantCulture) : "n/a";
         static string Source(AttemptCounters? c) => c is null ? " (no /metrics: waited blind)" : "";

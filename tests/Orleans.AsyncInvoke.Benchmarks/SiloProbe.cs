@@ -52,6 +52,13 @@ internal static partial class SiloProbe
         return sum;
     }
 
+    /// <summary>
+    /// The silo's managed heap as its last garbage collection left it (.NET's <c>dotnet.gc.last_collection.heap.size</c>,
+    /// all generations), or <c>null</c> when the scrape has none.
+    /// </summary>
+    public static async Task<double?> ManagedHeapBytesAsync(HttpClient http) =>
+        Sum(await ScrapeAsync(http), "dotnet_gc_last_collection_heap_size_bytes", "gc_heap_generation=");
+
     /// <summary>Attempt counters of one function from the scrape; <c>null</c> when the silo exports none.</summary>
     public static async Task<AttemptCounters?> CountersAsync(HttpClient http, string function)
     {
