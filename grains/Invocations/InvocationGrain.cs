@@ -125,6 +125,10 @@ public sealed partial class InvocationGrain(
     public async Task WakeAsync()
     {
         await EnsureLoadedAsync();
+        // Wake-ups come from the index, whose claim has just moved the stored wake-up one period ahead: an attempt
+        // that ends well within it need not store its running state first. (Were that assumption wrong, the cost is a
+        // spurious wake-up that queues behind the attempt and finds nothing due.)
+        _storedWakeAt ??= clock.UtcNow + _options.ReminderPeriod - _options.WakeUpInterval;
         await RunDueWorkAsync();
     }
 

@@ -30,13 +30,24 @@ internal static class Load
         return latencies;
     }
 
-    /// <summary>Submits <paramref name="count"/> events of <paramref name="function"/>; returns the request ids and the run.</summary>
+    /// <summary>
+    /// Submits <paramref name="count"/> events of <paramref name="function"/>, as fast as the callers go or, with
+    /// <paramref name="perSecond"/>, no faster than that rate; returns the request ids and the run.
+    /// </summary>
     public static async Task<(string[] Ids, BenchResult Result)> SubmitAsync(
-        IAsyncInvoker invoker, string profile, string scenario, string function, byte[] payload, int count, int concurrency)
+        IAsyncInvoker invoker, string profile, string scenario, string function, byte[] payload, int count, int concurrency, double? perSecond = null)
     {
         var ids = new string[count];
         var clock = Stopwatch.StartNew();
-        var latencies = await RunCallersAsync(async i => ids[i] = await invoker.InvokeEventAsync(function, payload), count, concurrency);
+        var latencies = await RunCallersAsync(async i =>
+        {
+            if (perSecond is { } rate && TimeSpan.FromSeconds(i / rate) - clock.Elapsed is { } wait && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            ids[i] = await invoker.InvokeEventAsync(function, payload);
+        }, count, concurrency);
         var seconds = clock.Elapsed.TotalSeconds;
         var p = Percentiles.Of(latencies);
         return (ids, new BenchResult(profile, scenario, count, concurrency, seconds, count / seconds, p.P50, p.P99, p.Max));

@@ -20,7 +20,8 @@ internal static class RetryTimingBench
         foreach (var pending in new[] { 100, settings.RetryPending }.Distinct())
         {
             // Long enough that every first attempt has failed before the first retry comes due, unless set by hand.
-            var delay = settings.RetryDelay ?? TimeSpan.FromSeconds(Math.Max(5, Math.Ceiling(pending / acceptPerSecond * 1.5 + 5)));
+            var rate = settings.RetryRate is { } paced ? Math.Min(paced, acceptPerSecond) : acceptPerSecond;
+            var delay = settings.RetryDelay ?? TimeSpan.FromSeconds(Math.Max(5, Math.Ceiling(pending / rate * 1.5 + 5)));
             results.Add(await RunOnceAsync(profile, settings, pending, delay));
         }
 
@@ -35,7 +36,7 @@ internal static class RetryTimingBench
         });
         Console.WriteLine($"[{profile}] retry timing: {count} flaky invocations with {settings.Concurrency} callers, retries due after {delay.TotalSeconds:F0} s...");
         var clock = Stopwatch.StartNew();
-        var (ids, submit) = await Load.SubmitAsync(cluster.Invoker, profile, "submit", "flaky", FlakyOnce, count, settings.Concurrency);
+        var (ids, submit) = await Load.SubmitAsync(cluster.Invoker, profile, "submit", "flaky", FlakyOnce, count, settings.Concurrency, settings.RetryRate);
 
         // Each invocation is read until it is seen waiting for its retry, then left alone until that retry is due.
         var observed = new DateTimeOffset?[count];
