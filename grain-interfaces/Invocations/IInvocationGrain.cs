@@ -22,8 +22,10 @@ public interface IInvocationGrain : IGrainWithStringKey
     /// <paramref name="accepted"/> (function and qualifier resolved) as received at <paramref name="receivedAt"/>, so
     /// the grain starts from it without reading the store. <paramref name="function"/> is the function as the accept
     /// resolved it, which the first attempt uses instead of asking again. Ignored when the grain already holds its state.
+    /// Completes when the first attempt has ended (the accept path counts attempts in flight with it; it never waits
+    /// for it to acknowledge an event).
     /// </summary>
-    [Alias("Start"), OneWay]
+    [Alias("Start")]
     Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt, Functions.ResolvedFunction function);
 
     /// <summary>

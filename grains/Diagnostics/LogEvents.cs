@@ -23,5 +23,6 @@ internal static class LogEvents
     public const int WakeUpPumpFailed = 2012;
     public const int WakeFailed = 2013;
     public const int AcceptStoreFailed = 2014;
+    public const int StartFailed = 2015;
     public const int DestinationCycle = 1004;
 }

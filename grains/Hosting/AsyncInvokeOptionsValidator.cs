@@ -33,6 +33,11 @@ internal sealed class AsyncInvokeOptionsValidator : IValidateOptions<AsyncInvoke
             Fail(nameof(options.WakeUpInterval), $"must be between 00:00:00.010 and 00:01:00 (was {options.WakeUpInterval}).");
         }
 
+        if (options.MaxStartsInFlight is < 0 or > 1_000_000)
+        {
+            Fail(nameof(options.MaxStartsInFlight), $"must be between 0 and 1000000 (was {options.MaxStartsInFlight}).");
+        }
+
         if (options.WakeUpConcurrency is < 1 or > 100_000)
         {
             Fail(nameof(options.WakeUpConcurrency), $"must be between 1 and 100000 (was {options.WakeUpConcurrency}).");

@@ -23,6 +23,7 @@ public sealed partial class InvocationIngress
     private readonly IInvocationObserver[] _observers;
     private readonly ILogger<InvocationIngress> _logger;
     private readonly MicroBatcher<AcceptItem, AcceptOutcome> _batcher;
+    private int _startsInFlight;
 
     public InvocationIngress(
         IInvocationStore store,
@@ -56,6 +57,7 @@ public sealed partial class InvocationIngress
         var accepted = new InvocationRequest?[items.Count];
         var writes = new Task<bool>?[items.Count];
         var spans = new Activity?[items.Count];
+        var startNow = new bool[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
             var (requestId, request) = (items[i].RequestId, items[i].Request);
@@ -82,7 +84,17 @@ public sealed partial class InvocationIngress
                 // Saved so every attempt and delivery, on any silo and after any restart, continues the same trace.
                 TraceParent = span?.Id ?? request.TraceParent,
             };
-            writes[i] = _store.TryCreateAsync(requestId, InvocationState.Accepted(accepted[i]!, now), now + _options.ReminderPeriod);
+            // Within the limit the first attempt starts from memory and the stored wake-up is a backstop a period
+            // ahead. Past it (accepts outrunning attempts) the event waits in the index, due now, and the wake-up
+            // pump starts it as capacity frees: memory stays bounded however fast events arrive.
+            var fromMemory = startFirstAttempts && Interlocked.Increment(ref _startsInFlight) <= _options.MaxStartsInFlight;
+            if (startFirstAttempts && !fromMemory)
+            {
+                Interlocked.Decrement(ref _startsInFlight);
+            }
+
+            startNow[i] = fromMemory;
+            writes[i] = _store.TryCreateAsync(requestId, InvocationState.Accepted(accepted[i]!, now), fromMemory || !startFirstAttempts ? now + _options.ReminderPeriod : now);
         }
 
         for (var i = 0; i < items.Count; i++)
@@ -93,11 +105,12 @@ public sealed partial class InvocationIngress
             }
 
             var requestId = items[i].RequestId;
+            var created = false;
             try
             {
-                if (await write)
+                if (created = await write)
                 {
-                    OnAccepted(requestId, accepted[i]!, now, startFirstAttempts ? functions[(items[i].Request.FunctionName, items[i].Request.Qualifier)].Resolved : null);
+                    OnAccepted(requestId, accepted[i]!, now, startNow[i] ? functions[(items[i].Request.FunctionName, items[i].Request.Qualifier)].Resolved : null);
                     outcomes[i] = AcceptOutcome.Accepted(requestId, accepted[i]!.Qualifier!);
                 }
                 else
@@ -116,6 +129,10 @@ public sealed partial class InvocationIngress
             finally
             {
                 spans[i]?.Dispose();
+                if (startNow[i] && !created)
+                {
+                    Interlocked.Decrement(ref _startsInFlight);
+                }
             }
         }
 
@@ -137,8 +154,25 @@ public sealed partial class InvocationIngress
 
         if (start is not null)
         {
-            // One-way: the event is already durable, and its stored wake-up starts it if this message is lost.
-            _ = _grains.GetGrain<IInvocationGrain>(requestId).StartAsync(accepted, now, start);
+            // Not awaited: the event is already durable, and its stored wake-up starts it if this call is lost.
+            _ = CountWhileRunningAsync(_grains.GetGrain<IInvocationGrain>(requestId).StartAsync(accepted, now, start));
+        }
+    }
+
+    private async Task CountWhileRunningAsync(Task firstAttempt)
+    {
+        try
+        {
+            await firstAttempt;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A lost start (or one that outlived the call timeout): the stored wake-up covers it.
+            LogStartFailed(_logger, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _startsInFlight);
         }
     }
 
@@ -170,6 +204,9 @@ public sealed partial class InvocationIngress
 
     [LoggerMessage(EventId = LogEvents.Accepted, Level = LogLevel.Debug, Message = "Accepted {RequestId} for {FunctionName}:{Qualifier}")]
     private static partial void LogAccepted(ILogger logger, string requestId, string functionName, string qualifier);
+
+    [LoggerMessage(EventId = LogEvents.StartFailed, Level = LogLevel.Debug, Message = "A first attempt started from memory did not report back; its stored wake-up covers it")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = LogEvents.AcceptStoreFailed, Level = LogLevel.Warning, Message = "Storing {RequestId} failed; it was not accepted")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string requestId);
