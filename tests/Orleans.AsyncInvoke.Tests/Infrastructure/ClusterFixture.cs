@@ -16,6 +16,9 @@ namespace Orleans.AsyncInvoke.Tests.Infrastructure;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    /// <summary>First attempts each silo starts from memory at once.</summary>
+    public const int MaxStartsInFlight = 50;
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public InvocationEventLog Events { get; } = new();
@@ -36,6 +39,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["AsyncInvoke:Functions:echo:Target"] = "dotnet:echo",
                 ["AsyncInvoke:DeliveryRetryWindow"] = "00:00:10",
                 ["AsyncInvoke:Webhooks:AllowLoopback"] = "true",
+                // Small, so that a test can overflow the first attempts started from memory.
+                ["AsyncInvoke:MaxStartsInFlight"] = MaxStartsInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             host.Services.AddSingleton<TimeProvider>(Time);
             host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
