@@ -78,34 +78,6 @@ public sealed class InvocationIngressTests(ClusterFixture fixture)
         Assert.Equal(2, status.AttemptCount);
     }
 
-    [Fact]
-    public async Task Accept_MoreThanMaxStartsInFlight_KeepsTheRestInTheWakeUpIndexUntilThePumpStartsThem()
-    {
-        var fn = await fixture.CreateFunctionAsync("dotnet:sleep", timeout: TimeSpan.FromSeconds(30));
-        var count = ClusterFixture.MaxStartsInFlight + 10;
-
-        // One batch on one silo: the first MaxStartsInFlight start from memory and sleep on the fake clock.
-        var outcomes = await Ingress.AcceptAsync([.. Enumerable.Range(0, count).Select(_ => Item(RequestIds.New(), fn, """{"ms":5000}"""u8.ToArray()))]);
-        var ids = outcomes.Select(o => o.RequestId).ToArray();
-        Assert.All(outcomes, o => Assert.Null(o.ErrorCode));
-        await Task.WhenAll(ids.Take(ClusterFixture.MaxStartsInFlight).Select(id => fixture.Events.WaitAsync(id, InvocationEventKind.AttemptStarted)));
-        var waiting = ids.Where(id => !fixture.Events.For(id).Any(e => e.Kind == InvocationEventKind.AttemptStarted)).ToArray();
-        Assert.Equal(10, waiting.Length);
-        foreach (var id in waiting)
-        {
-            Assert.Equal(InvocationPhase.Pending, (await fixture.Invoker.GetInvocationAsync(id))!.Phase);
-        }
-
-        // They are due now in the index: the next pump tick starts them; then every sleep ends.
-        fixture.Time.Advance(TimeSpan.FromMilliseconds(100));
-        await Task.WhenAll(waiting.Select(id => fixture.Events.WaitAsync(id, InvocationEventKind.AttemptStarted)));
-        fixture.Time.Advance(TimeSpan.FromSeconds(5));
-        var completed = await Task.WhenAll(ids.Select(id => fixture.Events.WaitAsync(id, InvocationEventKind.Completed)));
-
-        Assert.All(completed, c => Assert.Equal(InvocationCondition.Success, c.Condition));
-        Assert.All(ids, id => Assert.Single(fixture.Events.For(id), e => e.Kind == InvocationEventKind.AttemptStarted));
-    }
-
     private async Task WaitForDeactivationAsync(string requestId)
     {
         var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);

@@ -14,11 +14,8 @@ namespace Orleans.AsyncInvoke.Tests.Infrastructure;
 /// Two in-process silos sharing one fake clock that drives grain timers, delays and timeouts. Background areas
 /// (membership, messaging, reminders) stay on real time so advancing the clock does not disturb the cluster.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
-    /// <summary>First attempts each silo starts from memory at once.</summary>
-    public const int MaxStartsInFlight = 50;
-
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public InvocationEventLog Events { get; } = new();
@@ -31,7 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
+        var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -39,9 +36,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["AsyncInvoke:Functions:echo:Target"] = "dotnet:echo",
                 ["AsyncInvoke:DeliveryRetryWindow"] = "00:00:10",
                 ["AsyncInvoke:Webhooks:AllowLoopback"] = "true",
-                // Small, so that a test can overflow the first attempts started from memory.
-                ["AsyncInvoke:MaxStartsInFlight"] = MaxStartsInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
+            host.Configuration.AddInMemoryCollection(Settings);
             host.Services.AddSingleton<TimeProvider>(Time);
             host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             host.Services.AddSingleton<IInvocationObserver>(Events);
@@ -62,6 +58,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
+    /// <summary>How many silos the cluster has.</summary>
+    protected virtual short Silos => 2;
+
+    /// <summary>Configuration on top of the defaults, for a fixture that needs other settings.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     /// <summary>Creates a function with a unique name so tests sharing the cluster never see each other's events.</summary>
     public async Task<string> CreateFunctionAsync(string target, TimeSpan? timeout = null, int? reservedConcurrency = null)
     {
@@ -70,6 +72,19 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Invoker.CreateFunctionAsync(name, new FunctionDefinitionInput { Target = target, Timeout = timeout, ReservedConcurrency = reservedConcurrency });
         return name;
     }
+}
+
+/// <summary>One silo that starts at most <see cref="MaxStartsInFlight"/> first attempts from memory at once.</summary>
+public sealed class StartLimitClusterFixture : ClusterFixture
+{
+    public const int MaxStartsInFlight = 5;
+
+    protected override short Silos => 1;
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["AsyncInvoke:MaxStartsInFlight"] = MaxStartsInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
 [CollectionDefinition(Name)]
