@@ -31,8 +31,11 @@ public sealed class AsyncInvokeOptions
     /// <summary>How often each silo looks for due wake-ups in the store's index. Default 100 ms.</summary>
     public TimeSpan WakeUpInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How many wake-ups one silo has in flight at once. Default 256.</summary>
-    public int WakeUpConcurrency { get; set; } = 256;
+    /// <summary>
+    /// How many wake-ups one silo has in flight at once. Each is an activation that reads its state, so this bounds
+    /// both the memory of a burst of due retries and how fast it drains. Default 1,024.
+    /// </summary>
+    public int WakeUpConcurrency { get; set; } = 1024;
 
     /// <summary>
     /// Waits up to this long keep the invocation active with a precise grain timer; longer ones let it deactivate
