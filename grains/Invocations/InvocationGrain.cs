@@ -110,7 +110,13 @@ public sealed partial class InvocationGrain(
     {
         if (_loading is not null)
         {
-            // Already loaded (a status read got here first): the stored state is the truth; just make sure it runs.
+            // Already loaded (a status read got here first): the stored state is the truth; read it again if this
+            // activation saw nothing yet, and make sure it runs.
+            if (_state is null)
+            {
+                _loading = null;
+            }
+
             return WakeAsync();
         }
 
@@ -118,7 +124,8 @@ public sealed partial class InvocationGrain(
         _loading = Task.CompletedTask;
         _resolvedAtAccept = function;
         _storedWakeAt = receivedAt + _options.ReminderPeriod;
-        // The caller does not wait (one-way), so the first attempt runs in this very turn: no timer to arm.
+        // The accept path does not wait for this call (it only counts it as in flight), so the first attempt runs in
+        // this very turn: no timer to arm.
         return RunDueWorkAsync();
     }
 

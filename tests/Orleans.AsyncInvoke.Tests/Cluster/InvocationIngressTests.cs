@@ -78,6 +78,19 @@ public sealed class InvocationIngressTests(ClusterFixture fixture)
         Assert.Equal(2, status.AttemptCount);
     }
 
+    [Fact]
+    public async Task Accept_AfterAStatusReadOfTheSameId_StartsAtOnce()
+    {
+        var fn = await fixture.CreateFunctionAsync("dotnet:echo");
+        var id = RequestIds.New();
+        Assert.Null(await fixture.Invoker.GetInvocationAsync(id));
+
+        // The read activated the grain with nothing stored; the accept must not leave it believing that.
+        await fixture.Invoker.InvokeAsync(new Client.InvokeRequest { FunctionName = fn, Payload = "{}"u8.ToArray(), RequestId = id });
+
+        Assert.Equal(InvocationCondition.Success, (await fixture.Events.WaitAsync(id, InvocationEventKind.Completed)).Condition);
+    }
+
     private async Task WaitForDeactivationAsync(string requestId)
     {
         var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
