@@ -54,6 +54,27 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the server as an operator would (<c>SHUTDOWN</c>: the append-only file is flushed) and starts it again
+    /// on the same port and directory after <paramref name="downtime"/>.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        using (var shutdown = Process.Start(new ProcessStartInfo("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "shutdown"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!)
+        {
+            await shutdown.WaitForExitAsync();
+        }
+
+        await _process!.WaitForExitAsync();
+        _process.Dispose();
+        await Task.Delay(downtime);
+        await StartAsync();
+    }
+
     public ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
