@@ -24,9 +24,9 @@ public sealed class AsyncInvokeOptions
 
     /// <summary>
     /// First attempts one silo starts straight from memory at once; events accepted past this wait in the wake-up index
-    /// (due at once) until the pump has room, so accepts that outrun attempts cannot fill the silo's memory. Default 2,000.
+    /// (due at once) until the pump has room, so accepts that outrun attempts cannot fill the silo's memory. Default 10,000.
     /// </summary>
-    public int MaxStartsInFlight { get; set; } = 2_000;
+    public int MaxStartsInFlight { get; set; } = 10_000;
 
     /// <summary>How often each silo looks for due wake-ups in the store's index. Default 100 ms.</summary>
     public TimeSpan WakeUpInterval { get; set; } = TimeSpan.FromMilliseconds(100);
