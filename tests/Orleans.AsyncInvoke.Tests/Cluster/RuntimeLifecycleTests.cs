@@ -116,10 +116,10 @@ public sealed class RuntimeLifecycleTests(ClusterFixture fixture)
         var samples = Path.Combine(RepositoryRoot(), "samples");
         var httpPort = FreePort.Next();
         var handlerPort = FreePort.Next();
-        using var http = StartNode(Path.Combine(samples, "node-http-function", "server.js"), ("PORT", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        using var handler = StartNode(Path.Combine(samples, "custom-handler", "handler.js"), ("FUNCTIONS_CUSTOMHANDLER_PORT", handlerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await WaitForLineAsync(http, "listening");
-        await WaitForLineAsync(handler, "listening");
+        using var http = new RunningSample(StartNode(Path.Combine(samples, "node-http-function", "server.js"), ("PORT", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        using var handler = new RunningSample(StartNode(Path.Combine(samples, "custom-handler", "handler.js"), ("FUNCTIONS_CUSTOMHANDLER_PORT", handlerPort.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        await WaitForLineAsync(http.Process, "listening");
+        await WaitForLineAsync(handler.Process, "listening");
 
         var greeter = await fixture.CreateFunctionAsync($"http://127.0.0.1:{httpPort}/");
         var upper = await fixture.CreateFunctionAsync($"customhandler+http://127.0.0.1:{handlerPort}");
@@ -137,6 +137,23 @@ public sealed class RuntimeLifecycleTests(ClusterFixture fixture)
         var failed = await invoke(process, """{"fail":true}""");
         Assert.Equal("Unhandled", failed.FunctionError);
         Assert.Contains("fail was set", Encoding.UTF8.GetString(failed.Payload), StringComparison.Ordinal);
+    }
+
+    /// <summary>A sample server that is stopped when the test ends (disposing a <see cref="Process"/> leaves it running).</summary>
+    private sealed class RunningSample(Process process) : IDisposable
+    {
+        public Process Process => process;
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            process.Dispose();
+        }
     }
 
     private static Process StartNode(string script, (string Key, string Value) variable)
