@@ -14,7 +14,7 @@ using Orleans.AsyncInvoke.Benchmarks;
 // Run by hand (never part of the tests):
 //   dotnet run -c Release --project tests/Orleans.AsyncInvoke.Benchmarks -- [--quick] [--profile embedded|redis|both]
 //     [--count 10000] [--concurrency 64] [--function echo] [--idle 200] [--retry-pending 100000] [--retry-delay SECONDS]
-//     [--pending 1000000] [--pending-delay SECONDS] [--only accept,retry,pending] [--retry-rate PER_SECOND] [--json PATH]
+//     [--pending 1000000] [--pending-delay SECONDS] [--only accept,retry,pending] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND] [--json PATH]
 // --quick: 2,000 accepts, 5,000 retries pending, 20,000 parked; about 1.5 minutes for the Redis profile.
 // Full: 10,000 accepts, 100,000 retries pending, 1,000,000 parked. Unless set by hand, retry delays are sized from the
 // SDK run's accepted/s: 1.5 × the submission time + 5 s (at least 5 s) for retry timing, and 1.2 × the submission
