@@ -42,7 +42,7 @@ internal static class AcceptBench
         await Task.Delay(TimeSpan.FromSeconds(5));
         var sdkPace = settings.PacedRate ?? sdk.PerSecond / 2;
         Console.WriteLine(Fmt.Inv($"[{profile}] accepting through the SDK at {sdkPace:F0}/s for {paceSeconds} s..."));
-        results.Add(await PacedAsync(profile, settings.PacedRate is null ? "accept at half peak (SDK)" : "accept paced (SDK)", sdkPace, paceSeconds,
+        results.Add(await PacedAsync(cluster, settings.PacedRate is null ? "accept at half peak (SDK)" : "accept paced (SDK)", sdkPace, paceSeconds,
             () => invoker.InvokeEventAsync(settings.Function, payload)));
 
         var http = cluster.Http;
@@ -67,7 +67,7 @@ internal static class AcceptBench
         results.Add(viaHttp);
         var httpPace = settings.PacedRate ?? viaHttp.PerSecond / 2;
         Console.WriteLine(Fmt.Inv($"[{profile}] accepting over HTTP at {httpPace:F0}/s for {paceSeconds} s..."));
-        results.Add(await PacedAsync(profile, settings.PacedRate is null ? "accept at half peak (HTTP)" : "accept paced (HTTP)", httpPace, paceSeconds, PostEventAsync));
+        results.Add(await PacedAsync(cluster, settings.PacedRate is null ? "accept at half peak (HTTP)" : "accept paced (HTTP)", httpPace, paceSeconds, PostEventAsync));
 
         if (cluster.Redis is not null)
         {
@@ -81,8 +81,11 @@ internal static class AcceptBench
     /// Open loop: calls start on a fixed schedule of <paramref name="rate"/> per second whether or not earlier ones
     /// have answered, and each latency counts from the call's scheduled start, so a stall shows in full.
     /// </summary>
-    private static async Task<BenchResult> PacedAsync(string profile, string scenario, double rate, int seconds, Func<Task> call)
+    private static async Task<BenchResult> PacedAsync(BenchCluster cluster, string scenario, double rate, int seconds, Func<Task> call)
     {
+        // What else happened meanwhile, to read the tail by: the silo's GC pauses and Redis' AOF rewrites (a fork).
+        var gcBefore = await SiloProbe.GcPauseSecondsAsync(cluster.Http);
+        var rewritesBefore = cluster.Redis is { } r0 ? await SiloProbe.RedisAofRewritesAsync(r0.Port) : double.NaN;
         var count = Math.Max(1, (int)(rate * seconds));
         var latencies = new double[count];
         var calls = new List<Task>(count);
@@ -113,8 +116,11 @@ internal static class AcceptBench
         }
 
         var p = Percentiles.Of(latencies);
-        return new BenchResult(profile, scenario, count, 0, elapsed, count / elapsed, p.P50, p.P99, p.Max,
-            Fmt.Inv($"open loop at {rate:F0}/s; latency from each call's scheduled start"));
+        var gcAfter = await SiloProbe.GcPauseSecondsAsync(cluster.Http);
+        var rewrites = cluster.Redis is { } r1 ? await SiloProbe.RedisAofRewritesAsync(r1.Port) - rewritesBefore : double.NaN;
+        var gc = gcBefore is { } b && gcAfter is { } a ? Fmt.Inv($"{(a - b) * 1000:F0} ms") : "n/a";
+        return new BenchResult(cluster.Profile, scenario, count, 0, elapsed, count / elapsed, p.P50, p.P99, p.Max,
+            Fmt.Inv($"open loop at {rate:F0}/s; latency from each call's scheduled start; silo GC pauses {gc}, AOF rewrites {rewrites}"));
     }
 
     /// <summary>Invocations sent one at a time, each awaited to completion (status polled) before the next.</summary>

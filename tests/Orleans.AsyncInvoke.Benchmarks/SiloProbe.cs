@@ -114,6 +114,43 @@ internal static partial class SiloProbe
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
     }
 
+    /// <summary>How many append-only-file rewrites the Redis server on <paramref name="port"/> has started, or NaN.</summary>
+    public static async Task<double> RedisAofRewritesAsync(int port)
+    {
+        var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "info", "persistence"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var match = AofRewrites().Match(output);
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+    }
+
+    /// <summary>The silo's total garbage-collection pause time in seconds (.NET's <c>dotnet.gc.pause.time</c>), or <c>null</c>.</summary>
+    public static async Task<double?> GcPauseSecondsAsync(HttpClient http)
+    {
+        var scrape = await ScrapeAsync(http);
+        if (scrape is null)
+        {
+            return null;
+        }
+
+        foreach (var line in scrape.AsSpan().EnumerateLines())
+        {
+            if (line.StartsWith("dotnet_gc_pause_time_seconds_total{") && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^aof_rewrites:(\d+)", RegexOptions.Multiline)]
+    private static partial Regex AofRewrites();
+
     [GeneratedRegex(@"^used_memory:(\d+)", RegexOptions.Multiline)]
     private static partial Regex UsedMemory();
 }
