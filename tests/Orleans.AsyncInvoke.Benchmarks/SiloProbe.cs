@@ -8,7 +8,7 @@ namespace Orleans.AsyncInvoke.Benchmarks;
 /// What can be read about a silo without touching its grains: its Prometheus scrape (<c>GET /metrics</c>), its
 /// resident memory (<c>/proc/&lt;pid&gt;/status</c>) and its Redis server's <c>used_memory</c> (<c>redis-cli</c>).
 /// </summary>
-internal static partial class SiloProbe
+internal static class SiloProbe
 {
     /// <summary>The silo's Prometheus text, or <c>null</c> when it has no scrape endpoint or does not answer.</summary>
     public static async Task<string?> ScrapeAsync(HttpClient http)
@@ -101,30 +101,22 @@ internal static partial class SiloProbe
     }
 
     /// <summary><c>used_memory</c> of the Redis server on <paramref name="port"/> (<c>redis-cli info memory</c>), or NaN.</summary>
-    public static async Task<double> RedisUsedMemoryAsync(int port)
-    {
-        var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "info", "memory"])
-        {
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var match = UsedMemory().Match(output);
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
-    }
+    public static Task<double> RedisUsedMemoryAsync(int port) => RedisInfoAsync(port, "memory", "used_memory");
 
     /// <summary>How many append-only-file rewrites the Redis server on <paramref name="port"/> has started, or NaN.</summary>
-    public static async Task<double> RedisAofRewritesAsync(int port)
+    public static Task<double> RedisAofRewritesAsync(int port) => RedisInfoAsync(port, "persistence", "aof_rewrites");
+
+    /// <summary>One numeric field of <c>redis-cli info <paramref name="section"/></c>, or NaN.</summary>
+    private static async Task<double> RedisInfoAsync(int port, string section, string field)
     {
-        var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "info", "persistence"])
+        var start = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "info", section])
         {
             RedirectStandardOutput = true,
         };
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        var match = AofRewrites().Match(output);
+        var match = Regex.Match(output, $@"^{Regex.Escape(field)}:(\d+)", RegexOptions.Multiline);
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
     }
 
@@ -148,11 +140,6 @@ internal static partial class SiloProbe
         return null;
     }
 
-    [GeneratedRegex(@"^aof_rewrites:(\d+)", RegexOptions.Multiline)]
-    private static partial Regex AofRewrites();
-
-    [GeneratedRegex(@"^used_memory:(\d+)", RegexOptions.Multiline)]
-    private static partial Regex UsedMemory();
 }
 
 /// <summary>

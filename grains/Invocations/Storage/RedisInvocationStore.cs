@@ -94,11 +94,13 @@ public sealed class RedisInvocationStore(
 
     public async Task<WakeUpBacklog> GetBacklogAsync()
     {
-        var count = Database.SortedSetLengthAsync(Pending);
-        var first = Database.SortedSetRangeByRankWithScoresAsync(Pending, 0, 0);
-        await Task.WhenAll(count, first);
-        var earliest = first.Result.Length == 0 ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)first.Result[0].Score);
-        return new WakeUpBacklog(count.Result, earliest);
+        // Both commands leave together (the multiplexer pipelines them) before either is awaited.
+        var countTask = Database.SortedSetLengthAsync(Pending);
+        var firstTask = Database.SortedSetRangeByRankWithScoresAsync(Pending, 0, 0);
+        var count = await countTask;
+        var first = await firstTask;
+        var earliest = first.Length == 0 ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)first[0].Score);
+        return new WakeUpBacklog(count, earliest);
     }
 
     private IDatabase Database => redis.GetDatabase();
