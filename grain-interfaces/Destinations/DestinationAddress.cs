@@ -31,6 +31,24 @@ public enum DestinationKind
 /// <param name="Original">The text as configured.</param>
 public sealed partial record DestinationAddress(DestinationKind Kind, string Name, string? Qualifier, string Original)
 {
+    /// <summary>
+    /// The target's one identity, whatever the spelling: <c>queue://q</c> and <c>arn:aws:sqs:…:q</c> are both
+    /// <c>queue://q</c>; options such as <c>?format=</c> are not part of it. Deliveries, their counters and their
+    /// parked entries are kept under this key.
+    /// </summary>
+    public string Key => Kind switch
+    {
+        DestinationKind.Queue => "queue://" + Name,
+        DestinationKind.Topic => "topic://" + Name,
+        DestinationKind.EventBus => "eventbus://" + Name,
+        DestinationKind.Function => Qualifier is null || Qualifier == Functions.FunctionNames.Latest ? "function://" + Name : $"function://{Name}:{Qualifier}",
+        DestinationKind.Bucket => "arn:aws:s3:::" + Name,
+        _ => Name,
+    };
+
+    /// <summary>The canonical key of <paramref name="text"/>, or <c>null</c> when it names no supported target.</summary>
+    public static string? KeyOf(string? text) => TryParse(text)?.Key;
+
     /// <summary>Parses a destination; returns <c>null</c> when the text names no supported target.</summary>
     public static DestinationAddress? TryParse(string? text)
     {

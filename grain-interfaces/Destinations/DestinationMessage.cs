@@ -6,6 +6,9 @@ namespace Orleans.AsyncInvoke.Destinations;
 [Alias("AsyncInvoke.DestinationMessage")]
 public sealed record DestinationMessage
 {
+    /// <summary>The id suffix of a dead-letter message (<c>&lt;request id&gt;:dlq</c>).</summary>
+    public const string DeadLetterSuffix = ":dlq";
+
     /// <summary>Unique per delivery (<c>&lt;request id&gt;:success</c>, <c>:failure</c>, <c>:dlq</c>); repeats are ignored.</summary>
     [Id(0)] public required string Id { get; init; }
 
@@ -37,11 +40,17 @@ public sealed record DestinationStatus
     /// <summary>Messages waiting for delivery (including ones backing off).</summary>
     [Id(0)] public int Pending { get; init; }
 
-    /// <summary>Messages whose retry window closed, kept for redrive.</summary>
+    /// <summary>Parked messages (whose retry window closed, kept for redrive): one page, oldest first.</summary>
     [Id(1)] public IReadOnlyList<ParkedDelivery> Parked { get; init; } = [];
 
     /// <summary>Failed delivery attempts so far.</summary>
     [Id(2)] public long DeliveryFailures { get; init; }
+
+    /// <summary>How many messages are parked in all (<see cref="Parked"/> holds one page of them).</summary>
+    [Id(3)] public long ParkedCount { get; init; }
+
+    /// <summary>The destination's canonical key: every spelling of one target shares it.</summary>
+    [Id(4)] public string? Destination { get; init; }
 }
 
 /// <summary>A delivery that gave up, with why.</summary>

@@ -13,6 +13,10 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("Send")]
     Task<string> SendAsync(string body, IReadOnlyDictionary<string, string>? attributes, string? deduplicationId);
 
+    /// <summary>Appends messages in one step (one store write for the batch); returns their message ids in order.</summary>
+    [Alias("SendBatch")]
+    Task<IReadOnlyList<string>> SendBatchAsync(IReadOnlyList<QueueSend> messages);
+
     /// <summary>Takes up to <paramref name="max"/> visible messages and hides them for <paramref name="visibilityTimeout"/>.</summary>
     [Alias("Receive")]
     Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan visibilityTimeout);

@@ -29,3 +29,11 @@ public sealed record QueueMessage
 public sealed record QueueInfo(
     [property: Id(0)] string Name,
     [property: Id(1)] int ApproximateDepth);
+
+/// <summary>A message to append to a queue.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.QueueSend")]
+public sealed record QueueSend(
+    [property: Id(0)] string Body,
+    [property: Id(1)] IReadOnlyDictionary<string, string>? Attributes);

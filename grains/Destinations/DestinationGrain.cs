@@ -1,200 +1,135 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.AsyncInvoke.Diagnostics;
+using Orleans.AsyncInvoke.Destinations.Storage;
 using Orleans.AsyncInvoke.Functions;
-using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Scheduling;
 using Orleans.Runtime;
 
 namespace Orleans.AsyncInvoke.Destinations;
 
 /// <summary>
-/// Delivers, in order, what was handed to one destination. Stored before it is acknowledged; retried with
-/// backoff (1 s doubling to 5 min) while the target fails, for <see cref="AsyncInvokeOptions.DeliveryRetryWindow"/>;
-/// then parked for redrive. The reminder is the durable backstop, the timer the clock.
+/// The face of one destination (key: any spelling of it; every spelling answers for the same canonical target):
+/// its counters, its parked deliveries page by page, redrive, and enqueueing by hand. The deliveries themselves live
+/// in the <see cref="IDeliveryStore"/> and are delivered by every silo's <see cref="DeliveryPump"/>. State stored by
+/// earlier versions (one blob per destination, woken by a reminder) is moved into the store on activation.
 /// </summary>
 [GrainType("asyncinvoke-destination")]
 public sealed partial class DestinationGrain(
-    [PersistentState("destination", StorageNames.Invocations)] IPersistentState<DestinationState> state,
-    IEnumerable<IDestinationAdapter> adapters,
-    RetryPolicy retries,
+    [PersistentState("destination", StorageNames.Invocations)] IPersistentState<DestinationState> legacy,
+    IDeliveryStore store,
+    DeliveryPump pump,
     PlatformClock clock,
-    IOptions<AsyncInvokeOptions> options,
     ILogger<DestinationGrain> logger) : Grain, IDestinationGrain, IRemindable
 {
-    private const string WakeUpReminder = "deliver";
-    private const int DeliveredMemory = 10_000;
-    private readonly WakeUpTimer _timer = new();
-    private DestinationAddress? _address;
+    private const string LegacyReminder = "deliver";
+    private const int StatusPageSize = 100;
+    private const int RedriveStep = 1000;
+    private string? _key;
 
-    private DestinationAddress Address => _address ??= DestinationAddress.TryParse(this.GetPrimaryKeyString())
+    private string Key => _key ??= DestinationAddress.KeyOf(this.GetPrimaryKeyString())
         ?? throw ErrorCodes.InvalidParameter($"The destination ARN {this.GetPrimaryKeyString()} is invalid.");
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Pending.Count > 0)
+        if (DestinationAddress.KeyOf(this.GetPrimaryKeyString()) is not null
+            && legacy.RecordExists && (legacy.State.Pending.Count > 0 || legacy.State.Parked.Count > 0))
         {
-            _timer.Schedule(this, DeliverDueAsync, state.State.Pending[0].NextAttemptAt - clock.UtcNow);
+            await MigrateAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task EnqueueAsync(DestinationMessage message)
     {
-        _ = Address;
-        var s = state.State;
-        if (s.Delivered.Contains(message.Id) || s.Pending.Exists(p => p.Message.Id == message.Id) || s.Parked.Exists(p => p.Message.Id == message.Id))
+        var delivery = Delivery.To(this.GetPrimaryKeyString(), message, clock.UtcNow)
+            ?? throw ErrorCodes.InvalidParameter($"The destination ARN {this.GetPrimaryKeyString()} is invalid.");
+        var handOver = pump.Reserve(1);
+        if (await store.AppendAsync([delivery], handOver.DueAt) == 1)
         {
-            return;
-        }
-
-        if (s.Pending.Count == 0)
-        {
-            await this.RegisterOrUpdateReminder(WakeUpReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
-        }
-
-        var now = clock.UtcNow;
-        s.Pending.Add(new PendingDelivery { Message = message, FirstAttemptAt = now, NextAttemptAt = now });
-        await state.WriteStateAsync();
-        if (s.Pending.Count == 1)
-        {
-            _timer.Schedule(this, DeliverDueAsync, TimeSpan.Zero);
+            if (handOver.Local)
+            {
+                pump.Submit([delivery]);
+            }
+            else
+            {
+                pump.Nudge();
+            }
         }
     }
 
-    public Task<DestinationStatus> GetStatusAsync() => Task.FromResult(new DestinationStatus
+    public async Task<DestinationStatus> GetStatusAsync()
     {
-        Pending = state.State.Pending.Count,
-        Parked = [.. state.State.Parked.Select(p => new ParkedDelivery(p.Message, p.Attempts, p.LastError))],
-        DeliveryFailures = state.State.DeliveryFailures,
-    });
+        var counters = await store.GetCountersAsync(Key);
+        return new DestinationStatus
+        {
+            Destination = Key,
+            Pending = (int)Math.Min(int.MaxValue, counters.Pending),
+            ParkedCount = counters.Parked,
+            Parked = counters.Parked == 0 ? [] : await ListParkedAsync(0, StatusPageSize),
+            DeliveryFailures = counters.DeliveryFailures,
+        };
+    }
+
+    public async Task<IReadOnlyList<ParkedDelivery>> ListParkedAsync(int offset, int limit)
+    {
+        if (offset < 0 || limit is < 1 or > 1000)
+        {
+            throw ErrorCodes.InvalidParameter("offset must not be negative and limit must be 1-1000.");
+        }
+
+        var page = await store.ListParkedAsync(Key, offset, limit);
+        return [.. page.Select(d => new ParkedDelivery(d.Message, d.Attempts, d.LastError))];
+    }
 
     public async Task<int> RedriveAsync()
     {
-        var parked = state.State.Parked;
-        if (parked.Count == 0)
+        var total = 0;
+        int moved;
+        do
         {
-            return 0;
+            moved = await store.RedriveAsync(Key, clock.UtcNow, RedriveStep);
+            total += moved;
+        }
+        while (moved == RedriveStep);
+
+        if (total > 0)
+        {
+            pump.Nudge();
         }
 
-        var now = clock.UtcNow;
-        foreach (var delivery in parked)
-        {
-            delivery.Attempts = 0;
-            delivery.FirstAttemptAt = now;
-            delivery.NextAttemptAt = now;
-        }
-
-        var count = parked.Count;
-        var wasIdle = state.State.Pending.Count == 0;
-        state.State.Pending.AddRange(parked);
-        state.State.Parked = [];
-        if (wasIdle)
-        {
-            await this.RegisterOrUpdateReminder(WakeUpReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
-        }
-
-        await state.WriteStateAsync();
-        _timer.Schedule(this, DeliverDueAsync, TimeSpan.Zero);
-        return count;
+        return total;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => DeliverDueAsync();
-
-    private async Task DeliverDueAsync()
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        try
+        if (reminderName == LegacyReminder && await this.GetReminder(LegacyReminder) is { } reminder)
         {
-            await DeliverDueCoreAsync();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // A failed state write leaves memory ahead of storage: reload on the next wake-up (the reminder stays).
-            LogWakeUpFailed(logger, ex, this.GetPrimaryKeyString());
-            DeactivateOnIdle();
-        }
-    }
-
-    private async Task DeliverDueCoreAsync()
-    {
-        var s = state.State;
-        while (s.Pending.Count > 0)
-        {
-            var head = s.Pending[0];
-            var now = clock.UtcNow;
-            if (head.NextAttemptAt > now)
-            {
-                _timer.Schedule(this, DeliverDueAsync, head.NextAttemptAt - now);
-                return;
-            }
-
-            using var span = AsyncInvokeInstruments.StartSpan("deliver", head.Message.TraceParent, System.Diagnostics.ActivityKind.Producer);
-            span?.SetTag("asyncinvoke.destination", this.GetPrimaryKeyString());
-            span?.SetTag("faas.invocation_id", head.Message.RequestId);
-            try
-            {
-                var adapter = adapters.FirstOrDefault(a => a.Kind == Address.Kind)
-                    ?? throw new NotSupportedException($"No adapter delivers to {Address.Kind} destinations in this runtime.");
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                var message = RecordFormats.WantsFunctionGraph(this.GetPrimaryKeyString()) && !head.Message.Id.EndsWith(":dlq", StringComparison.Ordinal)
-                    ? head.Message with { Body = RecordFormats.ToFunctionGraph(head.Message.Body) }
-                    : head.Message;
-                await adapter.DeliverAsync(Address, message, timeout.Token);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-                head.Attempts++;
-                head.LastError = ex.Message;
-                s.DeliveryFailures++;
-                var tag = new KeyValuePair<string, object?>("destination", this.GetPrimaryKeyString());
-                AsyncInvokeInstruments.DestinationDeliveryFailures.Add(1, tag);
-                if (head.Message.Id.EndsWith(":dlq", StringComparison.Ordinal))
-                {
-                    AsyncInvokeInstruments.DeadLetterErrors.Add(1, tag);
-                }
-
-                var verdict = retries.AfterThrottle(head.Attempts, null, head.FirstAttemptAt, options.Value.DeliveryRetryWindow);
-                if (verdict.DueAt is { } due)
-                {
-                    head.NextAttemptAt = due;
-                    LogRetrying(logger, this.GetPrimaryKeyString(), head.Message.Id, head.Attempts, ex.Message, due);
-                }
-                else
-                {
-                    s.Pending.RemoveAt(0);
-                    s.Parked.Add(head);
-                    LogParked(logger, this.GetPrimaryKeyString(), head.Message.Id, head.Attempts, ex.Message);
-                }
-
-                _timer.Schedule(this, DeliverDueAsync, (s.Pending.Count > 0 ? s.Pending[0].NextAttemptAt : clock.UtcNow) - clock.UtcNow);
-                await state.WriteStateAsync();
-                return;
-            }
-
-            s.Pending.RemoveAt(0);
-            s.Delivered.Add(head.Message.Id);
-            if (s.Delivered.Count > DeliveredMemory)
-            {
-                s.Delivered.RemoveAt(0);
-            }
-
-            await state.WriteStateAsync();
-        }
-
-        if (await this.GetReminder(WakeUpReminder) is { } reminder)
-        {
+            // Activation has moved whatever the old state held; the old wake-up has nothing left to do.
             await this.UnregisterReminder(reminder);
         }
     }
 
-    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Delivery wake-up of {Destination} failed; the activation reloads its stored state on the next wake-up")]
-    private static partial void LogWakeUpFailed(ILogger logger, Exception exception, string destination);
+    private async Task MigrateAsync()
+    {
+        var now = clock.UtcNow;
+        var spelling = this.GetPrimaryKeyString();
+        Delivery Of(PendingDelivery p) => (Delivery.To(spelling, p.Message, p.FirstAttemptAt) ?? throw new InvalidOperationException(spelling)) with
+        {
+            Attempts = p.Attempts,
+            LastError = p.LastError,
+        };
 
-    [LoggerMessage(EventId = 2400, Level = LogLevel.Warning, Message = "Delivery of {MessageId} to {Destination} failed (attempt {Attempts}: {Error}); retry due at {DueAt:O}")]
-    private static partial void LogRetrying(ILogger logger, string destination, string messageId, int attempts, string error, DateTimeOffset dueAt);
+        var pending = legacy.State.Pending.Select(Of).ToList();
+        var parked = legacy.State.Parked.Select(Of).ToList();
+        await store.AppendAsync([.. pending, .. parked], now);
+        foreach (var delivery in parked)
+        {
+            await store.ParkAsync(delivery, now);
+        }
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Error, Message = "Delivery of {MessageId} to {Destination} parked after {Attempts} attempts; last error: {Error}")]
-    private static partial void LogParked(ILogger logger, string destination, string messageId, int attempts, string error);
+        await legacy.ClearStateAsync();
+        pump.Nudge();
+        LogMigrated(logger, spelling, pending.Count, parked.Count);
+    }
+
+    [LoggerMessage(EventId = LogEvents.DeliveriesMigrated, Level = LogLevel.Information, Message = "Moved the stored deliveries of {Destination} into the delivery store: {Pending} pending, {Parked} parked")]
+    private static partial void LogMigrated(ILogger logger, string destination, int pending, int parked);
 }

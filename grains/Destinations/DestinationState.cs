@@ -1,6 +1,6 @@
 namespace Orleans.AsyncInvoke.Destinations;
 
-/// <summary>The stored state of a <see cref="DestinationGrain"/>.</summary>
+/// <summary>What earlier versions stored per destination (one blob); <see cref="DestinationGrain"/> moves it into the delivery store.</summary>
 [GenerateSerializer]
 [Alias("AsyncInvoke.DestinationState")]
 public sealed class DestinationState

@@ -17,7 +17,6 @@ internal static class LogEvents
     public const int Interrupted = 2006;
     public const int Cleared = 2007;
     public const int SystemError = 2008;
-    public const int HandOffFailed = 2009;
     public const int RecursionStopped = 2010;
     public const int WakeUpFailed = 2011;
     public const int WakeUpPumpFailed = 2012;
@@ -25,4 +24,10 @@ internal static class LogEvents
     public const int AcceptStoreFailed = 2014;
     public const int StartFailed = 2015;
     public const int DestinationCycle = 1004;
+
+    public const int DeliveryRetrying = 2400;
+    public const int DeliveryParked = 2401;
+    public const int DeliveryPumpFailed = 2402;
+    public const int DeliveryAcknowledgeFailed = 2403;
+    public const int DeliveriesMigrated = 2404;
 }

@@ -55,6 +55,21 @@ public sealed class AsyncInvokeOptions
     /// <summary>How long a failing destination is retried before the delivery is parked. Default 6 hours.</summary>
     public TimeSpan DeliveryRetryWindow { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// Deliveries (or batches, for built-in queues, topics and buses) one silo has in flight to one destination at
+    /// once; every silo delivers, so a cluster of N silos has up to N times this. Default 64.
+    /// </summary>
+    public int DeliveryConcurrency { get; set; } = 64;
+
+    /// <summary>
+    /// Deliveries one silo holds at once (in flight or waiting for a slot of their destination); past this, new ones
+    /// wait in the store's due index until there is room. Default 10,000.
+    /// </summary>
+    public int DeliveriesInFlight { get; set; } = 10_000;
+
+    /// <summary>How long one delivery attempt may take before it counts as failed. Default 30 s.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest asynchronous (<c>Event</c>) payload. Default 1 MiB.</summary>
     public int MaxAsyncPayloadBytes { get; set; } = 1024 * 1024;
 

@@ -43,6 +43,21 @@ internal sealed class AsyncInvokeOptionsValidator : IValidateOptions<AsyncInvoke
             Fail(nameof(options.WakeUpConcurrency), $"must be between 1 and 100000 (was {options.WakeUpConcurrency}).");
         }
 
+        if (options.DeliveryConcurrency is < 1 or > 10_000)
+        {
+            Fail(nameof(options.DeliveryConcurrency), $"must be between 1 and 10000 (was {options.DeliveryConcurrency}).");
+        }
+
+        if (options.DeliveriesInFlight is < 1 or > 1_000_000)
+        {
+            Fail(nameof(options.DeliveriesInFlight), $"must be between 1 and 1000000 (was {options.DeliveriesInFlight}).");
+        }
+
+        if (options.DeliveryTimeout < TimeSpan.FromSeconds(1) || options.DeliveryTimeout > TimeSpan.FromMinutes(15))
+        {
+            Fail(nameof(options.DeliveryTimeout), $"must be between 00:00:01 and 00:15:00 (was {options.DeliveryTimeout}).");
+        }
+
         if (options.ActiveWaitLimit < TimeSpan.Zero)
         {
             Fail(nameof(options.ActiveWaitLimit), $"must not be negative (was {options.ActiveWaitLimit}).");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Destinations.EventBus;
+using Orleans.AsyncInvoke.Destinations.Storage;
 using Orleans.AsyncInvoke.Destinations.Function;
 using Orleans.AsyncInvoke.Destinations.Topic;
 using Orleans.AsyncInvoke.Destinations.Queue;
@@ -56,6 +57,10 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<InvocationIngress>();
         services.AddSingleton<WakeUpPump>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<MemoryInvocationTable>().Deliveries);
+        services.TryAddSingleton<IDeliveryStore, MemoryDeliveryStore>();
+        services.AddSingleton<DeliveryPump>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeliveryPump>());
         services.AddSingleton<IDestinationAdapter, QueueAdapter>();
         services.AddSingleton<IDestinationAdapter, FunctionAdapter>();
         services.AddSingleton<IDestinationAdapter, WebhookAdapter>();

@@ -25,8 +25,6 @@ public sealed partial class InvocationGrain
     [LoggerMessage(EventId = LogEvents.Cleared, Level = LogLevel.Debug, Message = "{RequestId} cleared at the end of its retention period")]
     private static partial void LogCleared(ILogger logger, string requestId);
 
-    [LoggerMessage(EventId = LogEvents.HandOffFailed, Level = LogLevel.Warning, Message = "Handing the record of {RequestId} ({FunctionName}) to its destinations failed; retrying on the next wake-up")]
-    private static partial void LogHandOffFailed(ILogger logger, Exception exception, string requestId, string functionName);
 
     [LoggerMessage(EventId = LogEvents.RecursionStopped, Level = LogLevel.Warning, Message = "{RequestId} ({FunctionName}) stopped: chain depth {Depth} exceeds the recursive-loop limit")]
     private static partial void LogRecursionStopped(ILogger logger, string requestId, string functionName, int depth);

@@ -29,6 +29,7 @@ public sealed partial class InvocationGrain(
     RetryPolicy retries,
     PlatformClock clock,
     FunctionArns arns,
+    DeliveryPump deliveries,
     IOptions<AsyncInvokeOptions> options,
     IEnumerable<IInvocationObserver> observers,
     ILogger<InvocationGrain> logger) : Grain, IInvocationGrain
@@ -436,7 +437,7 @@ public sealed partial class InvocationGrain(
     /// a grain timer is the clock (then the stored one only fires if this silo is lost); past the deadline plus one
     /// period while an attempt runs; at the end of retention (or a period ahead while a hand-off is pending) when final.
     /// </summary>
-    private Task SaveAsync()
+    private Task SaveAsync(Outbox? outbox = null)
     {
         var now = clock.UtcNow;
         var wakeAt = S switch
@@ -448,7 +449,7 @@ public sealed partial class InvocationGrain(
             _ => now + _options.ReminderPeriod,
         };
         _storedWakeAt = wakeAt;
-        return store.WriteAsync(RequestId, S, wakeAt);
+        return store.WriteAsync(RequestId, S, wakeAt, outbox);
     }
 
     private async Task FinishAsync(
@@ -495,11 +496,10 @@ public sealed partial class InvocationGrain(
             });
         }
 
-        // Destinations get the record before the invocation turns final: a crash in between repeats the hand-over
-        // (destinations ignore a message id they have seen) instead of losing it. A failed hand-over is kept
-        // pending and retried on the next wake-up.
-        S.HandOffPending = !await TryHandOffAsync(function);
-        await SaveAsync();
+        // The record and the dead-letter event are stored in the very write that makes the invocation final (its
+        // outbox): the hand-off is never lost between two writes, nor repeated.
+        S.HandOffPending = false;
+        await SaveWithHandOffAsync(function);
         _timer.Cancel();
         DeactivateOnIdle();
 
@@ -512,6 +512,29 @@ public sealed partial class InvocationGrain(
         Publish(InvocationEventKind.Completed, S.AttemptCount, condition: condition);
     }
 
+    /// <summary>Writes the final state with its deliveries, then hands them to this silo's pump when it has room.</summary>
+    private async Task SaveWithHandOffAsync(ResolvedFunction? function)
+    {
+        var handOff = HandOffBuilder.Build(RequestId, S, function, clock.UtcNow);
+        if (handOff.Count == 0)
+        {
+            await SaveAsync();
+            return;
+        }
+
+        var handOver = deliveries.Reserve(handOff.Count);
+        await SaveAsync(new Outbox(handOff, handOver.DueAt));
+        if (handOver.Local)
+        {
+            deliveries.Submit(handOff);
+        }
+        else
+        {
+            deliveries.Nudge();
+        }
+    }
+
+    /// <summary>A final invocation stored by an earlier version with its hand-off still to do: do it now, in one write.</summary>
     private async Task RetryHandOffAsync()
     {
         ResolvedFunction? function = null;
@@ -524,72 +547,8 @@ public sealed partial class InvocationGrain(
             // The function is gone: nothing is configured to receive the record any more.
         }
 
-        if (function is null || await TryHandOffAsync(function))
-        {
-            S.HandOffPending = false;
-            await SaveAsync();
-        }
-    }
-
-    /// <summary>Hands the record to the success or failure destination, and the raw event to the dead-letter queue.</summary>
-    private async Task<bool> TryHandOffAsync(ResolvedFunction? function)
-    {
-        if (function is null)
-        {
-            return true;
-        }
-
-        var success = S.Condition == InvocationCondition.Success;
-        var deliveries = new List<Task>();
-        var destination = success ? function.Config?.OnSuccess : function.Config?.OnFailure;
-        if (destination is not null)
-        {
-            deliveries.Add(GrainFactory.GetGrain<IDestinationGrain>(destination).EnqueueAsync(new DestinationMessage
-            {
-                Id = $"{RequestId}:{(success ? "success" : "failure")}",
-                Body = S.Record!,
-                RequestId = RequestId,
-                Condition = S.Condition!,
-                ChainDepth = S.ChainDepth,
-                TraceParent = S.TraceParent,
-            }));
-        }
-
-        if (!success && function.Definition.DeadLetterTarget is { } deadLetter)
-        {
-            deliveries.Add(GrainFactory.GetGrain<IDestinationGrain>(deadLetter).EnqueueAsync(new DestinationMessage
-            {
-                Id = $"{RequestId}:dlq",
-                Body = System.Text.Encoding.UTF8.GetString(S.Payload),
-                RequestId = RequestId,
-                Condition = S.Condition!,
-                TraceParent = S.TraceParent,
-                Attributes = new Dictionary<string, string>
-                {
-                    ["RequestID"] = RequestId,
-                    // Lambda reports the status code: 200 for a function error, 429 when no attempt could run.
-                    ["ErrorCode"] = S.AttemptCount > 0 ? "200" : "429",
-                    ["ErrorMessage"] = Truncate(S.LastError?.ErrorMessage ?? S.Condition!, 1024),
-                },
-            }));
-        }
-
-        try
-        {
-            await Task.WhenAll(deliveries);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogHandOffFailed(logger, ex, RequestId, S.FunctionName);
-            return false;
-        }
-    }
-
-    private static string Truncate(string text, int maxBytes)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        return bytes.Length <= maxBytes ? text : System.Text.Encoding.UTF8.GetString(bytes, 0, maxBytes).TrimEnd('\uFFFD');
+        S.HandOffPending = false;
+        await SaveWithHandOffAsync(function);
     }
 
     private void ScheduleTimer(DateTimeOffset due)

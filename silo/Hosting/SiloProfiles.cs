@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Destinations.Queue;
+using Orleans.AsyncInvoke.Destinations.Storage;
 using Orleans.AsyncInvoke.Destinations.Topic;
 using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
@@ -86,6 +87,8 @@ public static class SiloProfiles
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(Redis()));
         silo.Services.AddSingleton<ITopicPublisher, RedisTopicPublisher>();
         silo.Services.AddSingleton<RedisStreamQueueStore>();
+        silo.Services.AddSingleton<RedisDeliveryStore>();
+        silo.Services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<RedisDeliveryStore>());
         silo.Services.AddSingleton<IInvocationStore, RedisInvocationStore>();
         return silo;
     }

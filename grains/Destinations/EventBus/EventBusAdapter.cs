@@ -8,26 +8,34 @@ namespace Orleans.AsyncInvoke.Destinations.EventBus;
 
 /// <summary>
 /// Wraps the record in the EventBridge envelope (<c>source: "lambda"</c>, <c>detail-type</c>, <c>detail</c>,
-/// <c>resources</c>) and hands it to the targets of every matching rule, each as its own durable delivery.
+/// <c>resources</c>) and hands it to the targets of every matching rule, each as its own delivery, stored in the same step that
+/// acknowledges the bus's delivery.
 /// </summary>
 internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, IOptions<AsyncInvokeOptions> options) : IDestinationAdapter
 {
     public DestinationKind Kind => DestinationKind.EventBus;
 
-    public async Task DeliverAsync(DestinationAddress address, DestinationMessage message, CancellationToken cancellationToken)
+    public int MaxBatch => 256;
+
+    public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
     {
-        var envelope = Envelope(address.Name, message);
-        using var document = JsonDocument.Parse(envelope);
         var rules = await grains.GetGrain<IEventBusGrain>(address.Name).ListRulesAsync().WaitAsync(cancellationToken);
-        var deliveries = from rule in rules
-                         where EventPattern.Matches(rule.EventPattern, document.RootElement)
-                         from target in rule.Targets
-                         select grains.GetGrain<IDestinationGrain>(target).EnqueueAsync(message with
-                         {
-                             Id = $"{message.Id}@bus/{address.Name}/{rule.Name}",
-                             Body = envelope,
-                         });
-        await Task.WhenAll(deliveries).WaitAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var followUps = new List<Delivery>();
+        foreach (var message in messages)
+        {
+            var envelope = Envelope(address.Name, message);
+            using var document = JsonDocument.Parse(envelope);
+            followUps.AddRange(
+                from rule in rules
+                where EventPattern.Matches(rule.EventPattern, document.RootElement)
+                from target in rule.Targets
+                select Delivery.To(target, message with { Id = $"{message.Id}@bus/{address.Name}/{rule.Name}", Body = envelope }, now) into delivery
+                where delivery is not null
+                select delivery);
+        }
+
+        return followUps;
     }
 
     private string Envelope(string bus, DestinationMessage message)

@@ -2,11 +2,18 @@ using Orleans.AsyncInvoke.Queues;
 
 namespace Orleans.AsyncInvoke.Destinations.Queue;
 
-/// <summary>Sends to a built-in queue; the message id de-duplicates a re-sent delivery.</summary>
+/// <summary>Sends to a built-in queue, a batch per call (one grain call and one pipelined store write per batch).</summary>
 internal sealed class QueueAdapter(IGrainFactory grains) : IDestinationAdapter
 {
     public DestinationKind Kind => DestinationKind.Queue;
 
-    public Task DeliverAsync(DestinationAddress address, DestinationMessage message, CancellationToken cancellationToken) =>
-        grains.GetGrain<IQueueGrain>(address.Name).SendAsync(message.Body, message.Attributes, message.Id).WaitAsync(cancellationToken);
+    public int MaxBatch => 256;
+
+    public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
+    {
+        await grains.GetGrain<IQueueGrain>(address.Name)
+            .SendBatchAsync([.. messages.Select(m => new QueueSend(m.Body, m.Attributes))])
+            .WaitAsync(cancellationToken);
+        return [];
+    }
 }

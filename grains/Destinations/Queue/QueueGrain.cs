@@ -57,6 +57,35 @@ public sealed class QueueGrain(
         return id;
     }
 
+    public async Task<IReadOnlyList<string>> SendBatchAsync(IReadOnlyList<QueueSend> messages)
+    {
+        if (_redis is not null)
+        {
+            var sent = await _redis.SendBatchAsync(Name, messages);
+            await RegisterNameAsync();
+            return sent;
+        }
+
+        var ids = new List<string>(messages.Count);
+        var now = time.GetUtcNow();
+        foreach (var message in messages)
+        {
+            var id = $"{Name}-{++state.State.Sequence:D12}";
+            state.State.Messages.Add(new StoredMessage
+            {
+                MessageId = id,
+                Body = message.Body,
+                Attributes = message.Attributes is null ? [] : new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal),
+                VisibleAt = now,
+            });
+            ids.Add(id);
+        }
+
+        await state.WriteStateAsync();
+        await RegisterNameAsync();
+        return ids;
+    }
+
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan visibilityTimeout)
     {
         if (_redis is not null)

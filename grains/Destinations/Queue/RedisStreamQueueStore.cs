@@ -41,6 +41,19 @@ public sealed class RedisStreamQueueStore(IConnectionMultiplexer redis, IOptions
         return id.ToString();
     }
 
+    /// <summary>Appends a batch: the adds leave together on the multiplexer's pipeline, one round trip for all.</summary>
+    public async Task<IReadOnlyList<string>> SendBatchAsync(string queue, IReadOnlyList<QueueSend> messages)
+    {
+        var db = redis.GetDatabase();
+        var key = StreamKey(queue);
+        var adds = messages.Select(m => db.StreamAddAsync(key, [
+            new NameValueEntry("body", m.Body),
+            new NameValueEntry("attributes", JsonSerializer.Serialize(m.Attributes ?? new Dictionary<string, string>())),
+        ])).ToArray();
+        var ids = await Task.WhenAll(adds);
+        return [.. ids.Select(id => id.ToString())];
+    }
+
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int max, TimeSpan visibilityTimeout)
     {
         var db = redis.GetDatabase();

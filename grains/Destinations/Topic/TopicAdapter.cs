@@ -3,23 +3,32 @@ using Orleans.AsyncInvoke.Topics;
 namespace Orleans.AsyncInvoke.Destinations.Topic;
 
 /// <summary>
-/// Fans a message out: each subscription gets its own durable delivery (its own destination grain, retries and
-/// parking), keyed by the message and the topic so a repeated fan-out delivers nothing twice.
+/// Fans messages out: each subscription gets its own delivery (its own retries and parking), keyed by the message
+/// and the topic, stored in the same step that acknowledges the topic's delivery.
 /// </summary>
-internal sealed class TopicAdapter(IGrainFactory grains, IEnumerable<ITopicPublisher> publishers) : IDestinationAdapter
+internal sealed class TopicAdapter(IGrainFactory grains, IEnumerable<ITopicPublisher> publishers, TimeProvider time) : IDestinationAdapter
 {
     public DestinationKind Kind => DestinationKind.Topic;
 
-    public async Task DeliverAsync(DestinationAddress address, DestinationMessage message, CancellationToken cancellationToken)
+    public int MaxBatch => 256;
+
+    public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
     {
         var subscriptions = await grains.GetGrain<ITopicGrain>(address.Name).ListSubscriptionsAsync().WaitAsync(cancellationToken);
-        await Task.WhenAll(subscriptions.Select(endpoint => grains.GetGrain<IDestinationGrain>(endpoint)
-            .EnqueueAsync(message with { Id = $"{message.Id}@topic/{address.Name}" }))).WaitAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var followUps = new List<Delivery>(messages.Count * subscriptions.Count);
+        foreach (var message in messages)
+        {
+            var fanned = message with { Id = $"{message.Id}@topic/{address.Name}" };
+            followUps.AddRange(subscriptions.Select(endpoint => Delivery.To(endpoint, fanned, now)).OfType<Delivery>());
+        }
 
-        // Live listeners get it too; pub/sub keeps nothing, the subscriptions above are the durable path.
+        // Live listeners get them too; pub/sub keeps nothing, the subscriptions above are the durable path.
         foreach (var publisher in publishers)
         {
-            await publisher.PublishAsync(address.Name, message.Body).WaitAsync(cancellationToken);
+            await Task.WhenAll(messages.Select(m => publisher.PublishAsync(address.Name, m.Body))).WaitAsync(cancellationToken);
         }
+
+        return followUps;
     }
 }

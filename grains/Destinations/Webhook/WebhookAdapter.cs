@@ -7,7 +7,8 @@ namespace Orleans.AsyncInvoke.Destinations.Webhook;
 
 /// <summary>
 /// POSTs the record to an HTTP endpoint. Guarded against SSRF: the address actually connected to must not be
-/// private, loopback or link-local unless the host is allowed; redirects are not followed.
+/// private, loopback or link-local unless the host is allowed; redirects are not followed. At least once: a POST
+/// in flight when its silo dies is sent again, with the same <c>X-Request-Id</c> to de-duplicate on.
 /// </summary>
 internal sealed class WebhookAdapter(IHttpClientFactory clients) : IDestinationAdapter
 {
@@ -15,7 +16,19 @@ internal sealed class WebhookAdapter(IHttpClientFactory clients) : IDestinationA
 
     public DestinationKind Kind => DestinationKind.Webhook;
 
-    public async Task DeliverAsync(DestinationAddress address, DestinationMessage message, CancellationToken cancellationToken)
+    public int MaxBatch => 1;
+
+    public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            await PostAsync(address, message, cancellationToken);
+        }
+
+        return [];
+    }
+
+    private async Task PostAsync(DestinationAddress address, DestinationMessage message, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, address.Name) { Content = new StringContent(message.Body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

@@ -16,8 +16,12 @@ public interface IInvocationStore
     /// <summary>The stored state, or <c>null</c>.</summary>
     Task<InvocationState?> ReadAsync(string requestId);
 
-    /// <summary>Overwrites the state and moves its wake-up to <paramref name="wakeAt"/>.</summary>
-    Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt);
+    /// <summary>
+    /// Overwrites the state and moves its wake-up to <paramref name="wakeAt"/>; stores the <paramref name="outbox"/>'s
+    /// deliveries in the same write (the final write of an invocation carries its record to its destinations), so the
+    /// hand-off can never be lost between two writes nor happen twice.
+    /// </summary>
+    Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null);
 
     /// <summary>Removes the state and its wake-up.</summary>
     Task DeleteAsync(string requestId);
@@ -32,6 +36,9 @@ public interface IInvocationStore
     /// <summary>Counts the unfinished invocations and finds the earliest wake-up among them.</summary>
     Task<WakeUpBacklog> GetBacklogAsync();
 }
+
+/// <summary>Deliveries stored with an invocation's write, due at <paramref name="DueAt"/>.</summary>
+public sealed record Outbox(IReadOnlyList<Destinations.Delivery> Deliveries, DateTimeOffset DueAt);
 
 /// <summary>The unfinished work in the store.</summary>
 /// <param name="Pending">Invocations not final yet (accepted, running, waiting for a retry or after a throttle).</param>

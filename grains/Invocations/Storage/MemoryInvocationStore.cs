@@ -12,6 +12,7 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
     private readonly Lock _lock = table.Lock;
     private readonly Dictionary<string, MemoryInvocationTable.Entry> _entries = table.Entries;
     private readonly SortedSet<(long WakeAt, string RequestId)> _wakeUps = table.WakeUps;
+    private readonly Destinations.Storage.MemoryDeliveryStore _deliveries = new(table.Deliveries);
 
     public Task<bool> TryCreateAsync(string requestId, InvocationState state, DateTimeOffset wakeAt)
     {
@@ -39,13 +40,20 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
         return Task.FromResult(bytes is null ? null : serializer.Deserialize(bytes));
     }
 
-    public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt)
+    public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null)
     {
         var bytes = serializer.SerializeToArray(state);
         lock (_lock)
         {
             Remove(requestId);
             Put(requestId, bytes, wakeAt, !state.IsFinal);
+            if (outbox is { Deliveries.Count: > 0 })
+            {
+                lock (table.Deliveries.Lock)
+                {
+                    _deliveries.AppendLocked(outbox.Deliveries, outbox.DueAt);
+                }
+            }
         }
 
         return Task.CompletedTask;
@@ -131,6 +139,9 @@ public sealed class MemoryInvocationTable
     internal Dictionary<string, Entry> Entries { get; } = new(StringComparer.Ordinal);
 
     internal SortedSet<(long WakeAt, string RequestId)> WakeUps { get; } = new();
+
+    /// <summary>The deliveries stored beside the invocations (an invocation's final write appends its outbox here).</summary>
+    public Destinations.Storage.MemoryDeliveryTable Deliveries { get; } = new();
 
     internal sealed record Entry(byte[] State, long WakeAt, bool Pending);
 }

@@ -15,7 +15,8 @@ namespace Orleans.AsyncInvoke.Invocations.Storage;
 public sealed class RedisInvocationStore(
     IConnectionMultiplexer redis,
     Serializer<InvocationState> serializer,
-    IOptions<ClusterOptions> cluster) : IInvocationStore
+    IOptions<ClusterOptions> cluster,
+    Destinations.Storage.RedisDeliveryStore deliveries) : IInvocationStore
 {
     private const string CreateScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
@@ -31,6 +32,17 @@ public sealed class RedisInvocationStore(
         if ARGV[4] ~= '1' then into, from = KEYS[3], KEYS[2] end
         redis.call('ZREM', from, ARGV[3])
         redis.call('ZADD', into, ARGV[2], ARGV[3])
+        return 1
+        """;
+
+    private const string WriteWithOutboxScript = Destinations.Storage.RedisDeliveryStore.AppendFunction + """
+
+        redis.call('SET', KEYS[1], ARGV[1])
+        local into, from = KEYS[2], KEYS[3]
+        if ARGV[4] ~= '1' then into, from = KEYS[3], KEYS[2] end
+        redis.call('ZREM', from, ARGV[3])
+        redis.call('ZADD', into, ARGV[2], ARGV[3])
+        append_deliveries(5)
         return 1
         """;
 
@@ -76,10 +88,20 @@ public sealed class RedisInvocationStore(
         return bytes is null ? null : serializer.Deserialize(bytes);
     }
 
-    public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt) =>
-        Database.ScriptEvaluateAsync(WriteScript,
-            [Key(requestId), Pending, Finished],
-            [serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1"]);
+    public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null)
+    {
+        var args = new List<RedisValue>(4 + 2 + (outbox?.Deliveries.Count ?? 0) * 4)
+        {
+            serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1",
+        };
+        if (outbox is not { Deliveries.Count: > 0 })
+        {
+            return Database.ScriptEvaluateAsync(WriteScript, [Key(requestId), Pending, Finished], [.. args]);
+        }
+
+        deliveries.AddAppendArguments(args, outbox.Deliveries, outbox.DueAt);
+        return Database.ScriptEvaluateAsync(WriteWithOutboxScript, [Key(requestId), Pending, Finished], [.. args]);
+    }
 
     public Task DeleteAsync(string requestId) =>
         Database.ScriptEvaluateAsync(DeleteScript, [Key(requestId), Pending, Finished], [requestId]);

@@ -92,6 +92,20 @@ public sealed class FunctionAdapterConformanceTests(ClusterFixture fixture) : Br
         return target;
     }
 
+    [Fact]
+    public async Task Deliver_TheSameMessageAgainAfterItArrived_StartsNoSecondInvocation()
+    {
+        await using var target = await CreateTargetAsync();
+        var message = Message("""{"once":true}""");
+
+        await Grain(target.Destination).EnqueueAsync(message);
+        await WaitForDeliveriesAsync(target, 1);
+        await Grain(target.Destination).EnqueueAsync(message);
+        await Grain(target.Destination).EnqueueAsync(Message("""{"second":true}"""));
+
+        Assert.Equal(["""{"once":true}""", """{"second":true}"""], await WaitForDeliveriesAsync(target, 2));
+    }
+
     /// <summary>A function receiving records; broken means it does not exist, so the invoke is refused for real.</summary>
     public sealed class FunctionTarget(ClusterFixture fixture, string name) : IBreakableTarget
     {

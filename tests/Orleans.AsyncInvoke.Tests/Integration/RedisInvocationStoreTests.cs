@@ -19,7 +19,8 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture) : Invocation
     public async Task InitializeAsync()
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.ConnectionString);
-        _store = new RedisInvocationStore(_redis, CreateSerializer(), Options.Create(new ClusterOptions { ServiceId = $"store-{Guid.NewGuid():N}" }));
+        var cluster = Options.Create(new ClusterOptions { ServiceId = $"store-{Guid.NewGuid():N}" });
+        _store = new RedisInvocationStore(_redis, CreateSerializer(), cluster, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), cluster));
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
@@ -28,7 +29,8 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture) : Invocation
     public async Task TryCreate_StoresStateAndWakeUpInOneKeyAndOneSortedSet()
     {
         var id = Orleans.AsyncInvoke.Invocations.RequestIds.New();
-        var store = new RedisInvocationStore(_redis, CreateSerializer(), Options.Create(new ClusterOptions { ServiceId = "layout" }));
+        var cluster = Options.Create(new ClusterOptions { ServiceId = "layout" });
+        var store = new RedisInvocationStore(_redis, CreateSerializer(), cluster, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), cluster));
 
         await store.TryCreateAsync(id, Orleans.AsyncInvoke.Invocations.InvocationState.Accepted(
             new() { FunctionName = "fn", Qualifier = "$LATEST", Payload = [] }, DateTimeOffset.UnixEpoch), DateTimeOffset.FromUnixTimeMilliseconds(1234));

@@ -21,6 +21,12 @@ public abstract class InvocationStoreConformance
             .BuildServiceProvider()
             .GetRequiredService<Serializer<InvocationState>>();
 
+    protected static Serializer<T> CreateSerializer<T>() =>
+        new ServiceCollection()
+            .AddSerializer(b => b.AddAssembly(typeof(InvocationState).Assembly).AddAssembly(typeof(Orleans.AsyncInvoke.Destinations.DestinationMessage).Assembly))
+            .BuildServiceProvider()
+            .GetRequiredService<Serializer<T>>();
+
     /// <summary>A store with nothing in it that the other tests of the class can see.</summary>
     protected abstract IInvocationStore Store { get; }
 
