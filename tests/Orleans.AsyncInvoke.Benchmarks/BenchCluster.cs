@@ -34,6 +34,9 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public string Profile { get; }
 
+    /// <summary>The cluster and service id the silo stores under.</summary>
+    public string ServiceId => _clusterId;
+
     public RedisServer? Redis { get; }
 
     public int HttpPort { get; }

@@ -12,7 +12,7 @@ namespace Orleans.AsyncInvoke.Benchmarks;
 /// <param name="RetryDelay">FirstRetryDelay of the retry-timing silos; <c>null</c> = sized from the measured accept rate.</param>
 /// <param name="Pending">Invocations parked for a retry in the pending-scale scenario (Redis profile); 0 skips it.</param>
 /// <param name="PendingDelay">FirstRetryDelay of the pending-scale silo; <c>null</c> = sized from the measured accept rate.</param>
-/// <param name="Scenarios">Which scenarios run: accept, retry, pending.</param>
+/// <param name="Scenarios">Which scenarios run: accept, retry, pending, pipeline.</param>
 /// <param name="PacedRate">Rate of the open-loop accept runs; <c>null</c> = half of each measured peak.</param>
 /// <param name="RetryRate">Submissions per second in the retry-timing scenario (so retries come due at that rate); <c>null</c> = as fast as possible.</param>
 internal sealed record BenchSettings(
@@ -34,7 +34,7 @@ internal sealed record BenchSettings(
     public const string Usage =
         "usage: [--quick] [--profile embedded|redis|both] [--count N] [--concurrency C] [--function NAME] [--json PATH]\n" +
         "       [--idle N] [--retry-pending N] [--retry-delay SECONDS] [--pending N] [--pending-delay SECONDS]\n" +
-        "       [--only accept,retry,pending] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND]";
+        "       [--only accept,retry,pending,pipeline] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND]";
 
     /// <summary>Status reads in flight while waiting for many invocations.</summary>
     public const int PollInFlight = 256;
@@ -50,7 +50,7 @@ internal sealed record BenchSettings(
         int count = 10_000, concurrency = 64, idle = 200;
         int? retryPending = null, pending = null;
         double? retryDelay = null, pendingDelay = null, retryRate = null, pacedRate = null;
-        var scenarios = new[] { "accept", "retry", "pending" };
+        var scenarios = new[] { "accept", "retry", "pending", "pipeline" };
         var quick = false;
         string function = "echo";
         string? json = null;
@@ -70,7 +70,7 @@ internal sealed record BenchSettings(
                 case "--retry-delay" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var rd) && rd > 0: retryDelay = rd; i++; break;
                 case "--pending" when int.TryParse(value, out var p) && p >= 0: pending = p; i++; break;
                 case "--pending-delay" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var pd) && pd > 0: pendingDelay = pd; i++; break;
-                case "--only" when value is not null && value.Split(',').All(s => s is "accept" or "retry" or "pending"): scenarios = value.Split(','); i++; break;
+                case "--only" when value is not null && value.Split(',').All(s => s is "accept" or "retry" or "pending" or "pipeline"): scenarios = value.Split(','); i++; break;
                 case "--retry-rate" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var rr) && rr > 0: retryRate = rr; i++; break;
                 case "--paced-rate" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var pr) && pr > 0: pacedRate = pr; i++; break;
                 case "--quick": quick = true; break;

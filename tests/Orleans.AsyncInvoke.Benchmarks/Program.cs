@@ -9,12 +9,16 @@ using Orleans.AsyncInvoke.Benchmarks;
 //             awaited) and under the SDK run's load, and in the Redis profile redis-benchmark SET with 50 clients.
 //   retry     retry lateness (attempt 2's StartedAt − its DueAt) of flaky {"failTimes":1} with 100 and with
 //             --retry-pending N retries pending, on silos whose FirstRetryDelay lets every first attempt end first.
+//   pipeline  (Redis profile) accepted → record delivered: OnSuccess to a queue (full speed and paced at half that
+//             accept rate), to webhooks answering at once and in 100 ms, to a topic with two queue subscriptions, a
+//             failure path with a dead-letter queue, and no destination as the baseline: records/s against accepted/s,
+//             delivery lag p50/p99 (arrival − the record's timestamp), AOF bytes and silo CPU per record.
 //   pending   (Redis profile) --pending N invocations parked for a retry: silo RSS and Redis used_memory per pending
 //             invocation after an idle period, then SIGKILL and restart: time to /readyz and until every retry ran.
 // Run by hand (never part of the tests):
 //   dotnet run -c Release --project tests/Orleans.AsyncInvoke.Benchmarks -- [--quick] [--profile embedded|redis|both]
 //     [--count 10000] [--concurrency 64] [--function echo] [--idle 200] [--retry-pending 100000] [--retry-delay SECONDS]
-//     [--pending 1000000] [--pending-delay SECONDS] [--only accept,retry,pending] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND] [--json PATH]
+//     [--pending 1000000] [--pending-delay SECONDS] [--only accept,retry,pending,pipeline] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND] [--json PATH]
 // --quick: 2,000 accepts, 5,000 retries pending, 20,000 parked; about 1.5 minutes for the Redis profile.
 // Full: 10,000 accepts, 100,000 retries pending, 1,000,000 parked. Unless set by hand, retry delays are sized from the
 // SDK run's accepted/s: 1.5 × the submission time + 5 s (at least 5 s) for retry timing, and 1.2 × the submission
@@ -44,6 +48,11 @@ foreach (var profile in settings.Profiles)
     if (settings.Runs("retry"))
     {
         results.AddRange(await RetryTimingBench.RunAsync(profile, settings, acceptPerSecond));
+    }
+
+    if (settings.Runs("pipeline") && profile == "redis")
+    {
+        results.AddRange(await PipelineBench.RunAsync(settings));
     }
 
     if (settings.Runs("pending") && profile == "redis" && settings.Pending > 0)

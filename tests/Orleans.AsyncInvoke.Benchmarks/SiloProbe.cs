@@ -100,6 +100,23 @@ internal static class SiloProbe
         return double.NaN;
     }
 
+    /// <summary>CPU time (user + system) a process has used, in seconds, from <c>/proc/&lt;pid&gt;/stat</c>; NaN where unavailable.</summary>
+    public static double CpuSeconds(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            // Fields after the command name (which may hold spaces) start at state: utime and stime are the 12th and 13th.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return ticks / 100.0;
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
     /// <summary><c>used_memory</c> of the Redis server on <paramref name="port"/> (<c>redis-cli info memory</c>), or NaN.</summary>
     public static Task<double> RedisUsedMemoryAsync(int port) => RedisInfoAsync(port, "memory", "used_memory");
 

@@ -45,8 +45,9 @@ public sealed class MemoryDeliveryStore(MemoryDeliveryTable table) : IDeliverySt
         {
             foreach (var delivery in delivered)
             {
-                if (table.Entries.Remove(delivery.Id, out var entry) && !entry.Parked)
+                if (table.Entries.TryGetValue(delivery.Id, out var entry) && !entry.Parked)
                 {
+                    table.Entries.Remove(delivery.Id);
                     table.Due.Remove((entry.At, delivery.Id));
                     table.CountersOf(delivery.Destination).Pending--;
                     table.Operations++;

@@ -60,4 +60,66 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
             await client.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task RecordsDraining_WhenTheSiloIsKilled_AllArriveAfterARestart_DuplicatingAtMostTheInFlightOnes()
+    {
+        const int count = 1500;
+        const int concurrency = 16;
+        var received = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        await using var hook = new FunctionServer(async (context, _) =>
+        {
+            // Slow enough that the drain is still going when the silo dies.
+            await Task.Delay(50);
+            received.AddOrUpdate(context.Request.Headers["X-Request-Id"]!, 1, (_, n) => n + 1);
+            await FunctionServer.ReplyAsync(context, 200, "{}");
+        });
+        var silo = new RedisSilo(fixture.Server, settings: new Dictionary<string, string>
+        {
+            ["AsyncInvoke__DeliveryConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__DeliveryTimeout"] = "00:00:02",
+        });
+        var first = await silo.StartAsync();
+        var (client, invoker) = await silo.ConnectAsync();
+        var fn = $"drained-{Guid.NewGuid():N}";
+        await invoker.PutFunctionAsync(fn, new FunctionDefinitionInput { Target = "dotnet:echo" });
+        await invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { OnSuccess = $"{hook.Url}records", HasDestinationConfig = true });
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(i => invoker.InvokeEventAsync(fn, Encoding.UTF8.GetBytes($$"""{"n":{{i}}}"""))));
+        // Every invocation is final (its record stored in its outbox) before the kill: only deliveries are cut short.
+        foreach (var chunk in ids.Chunk(100))
+        {
+            await Task.WhenAll(chunk.Select(async id =>
+            {
+                while ((await invoker.GetInvocationAsync(id))?.Phase != Orleans.AsyncInvoke.Invocations.InvocationPhase.Succeeded)
+                {
+                    await Task.Delay(20);
+                }
+            })).WaitAsync(Patience);
+        }
+
+        var guard = System.Diagnostics.Stopwatch.StartNew();
+        while (received.Count < 300 && guard.Elapsed < Patience)
+        {
+            await Task.Delay(5);
+        }
+
+        first.Kill();
+        var deliveredBeforeKill = received.Count;
+        await client.StopAsync();
+        client.Dispose();
+        Assert.InRange(deliveredBeforeKill, 300, count - 1);
+
+        // Nobody touches the destination: the restarted silo claims what the dead one held once its lease is over.
+        await using var second = await silo.StartAsync();
+        guard.Restart();
+        while (received.Count < count && guard.Elapsed < Patience)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(ids.Order(), received.Keys.Order());
+        var duplicates = received.Values.Sum(n => n - 1);
+        Assert.InRange(duplicates, 0, 2 * concurrency);
+    }
 }

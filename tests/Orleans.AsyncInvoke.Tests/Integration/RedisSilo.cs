@@ -10,7 +10,7 @@ using Orleans.Configuration;
 namespace Orleans.AsyncInvoke.Tests.Integration;
 
 /// <summary>The settings of one Redis-profile silo that a test starts, kills and starts again on the same ports.</summary>
-internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60)
+internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, IReadOnlyDictionary<string, string>? settings = null)
 {
     private readonly string _clusterId = $"it-{Guid.NewGuid():N}";
     private readonly int _siloPort = FreePort.Next();
@@ -20,7 +20,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60)
     /// <summary>The service id the silo stores under.</summary>
     public string ServiceId => _clusterId;
 
-    public Task<SiloProcess> StartAsync() => SiloProcess.StartAsync(_httpPort, new Dictionary<string, string>
+    public Task<SiloProcess> StartAsync() => SiloProcess.StartAsync(_httpPort, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
     {
         ["ConnectionStrings__Redis"] = redis.ConnectionString,
         ["AsyncInvoke__Cluster__ClusterId"] = _clusterId,

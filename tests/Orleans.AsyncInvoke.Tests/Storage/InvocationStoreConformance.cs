@@ -1,4 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
 using Orleans.AsyncInvoke.Invocations;
 using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.Serialization;
@@ -15,17 +15,9 @@ public abstract class InvocationStoreConformance
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    protected static Serializer<InvocationState> CreateSerializer() =>
-        new ServiceCollection()
-            .AddSerializer(b => b.AddAssembly(typeof(InvocationState).Assembly))
-            .BuildServiceProvider()
-            .GetRequiredService<Serializer<InvocationState>>();
+    protected static Serializer<InvocationState> CreateSerializer() => TestSerializers.Create<InvocationState>();
 
-    protected static Serializer<T> CreateSerializer<T>() =>
-        new ServiceCollection()
-            .AddSerializer(b => b.AddAssembly(typeof(InvocationState).Assembly).AddAssembly(typeof(Orleans.AsyncInvoke.Destinations.DestinationMessage).Assembly))
-            .BuildServiceProvider()
-            .GetRequiredService<Serializer<T>>();
+    protected static Serializer<T> CreateSerializer<T>() => TestSerializers.Create<T>();
 
     /// <summary>A store with nothing in it that the other tests of the class can see.</summary>
     protected abstract IInvocationStore Store { get; }

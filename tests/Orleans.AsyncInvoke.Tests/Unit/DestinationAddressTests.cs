@@ -25,6 +25,21 @@ public sealed class DestinationAddressTests
         Assert.Equal((kind, name, qualifier, text), (address.Kind, address.Name, address.Qualifier, address.Original));
     }
 
+    [Theory]
+    [InlineData("queue://orders", "queue://orders")]
+    [InlineData("arn:aws:sqs:us-east-1:000000000000:orders", "queue://orders")]
+    [InlineData("arn:aws:sqs:eu-west-1:123456789012:orders", "queue://orders")]
+    [InlineData("queue://orders?format=functiongraph", "queue://orders")]
+    [InlineData("arn:aws:sns:eu-west-1:123456789012:alerts", "topic://alerts")]
+    [InlineData("arn:aws:events:us-east-1:000000000000:event-bus/default", "eventbus://default")]
+    [InlineData("arn:aws:lambda:us-east-1:000000000000:function:next", "function://next")]
+    [InlineData("arn:aws:lambda:us-east-1:000000000000:function:next:$LATEST", "function://next")]
+    [InlineData("function://next:live", "function://next:live")]
+    [InlineData("arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket")]
+    [InlineData("HTTP://Example.COM:80/hook", "http://example.com/hook")]
+    public void Key_OfEverySpellingOfATarget_IsOne(string text, string key) =>
+        Assert.Equal(key, DestinationAddress.KeyOf(text));
+
     [Fact]
     public void TryParse_TakesHttpUrlsAsWebhooks()
     {

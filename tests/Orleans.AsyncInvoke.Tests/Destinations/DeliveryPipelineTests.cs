@@ -1,0 +1,124 @@
+using System.Text;
+using Orleans.AsyncInvoke.Destinations;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+
+namespace Orleans.AsyncInvoke.Tests.Destinations;
+
+/// <summary>The delivery pipeline: bounded concurrency per destination, one identity per target, records in batches.</summary>
+[Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class DeliveryPipelineTests(ClusterFixture fixture)
+{
+    private const int Concurrency = 64;
+
+    private static DestinationMessage Message(int n) => new()
+    {
+        Id = $"{RequestIds.New()}:success",
+        Body = $$"""{"n":{{n}}}""",
+        RequestId = RequestIds.New(),
+        Condition = InvocationCondition.Success,
+    };
+
+    private static Task UntilAsync(Func<bool> reached, string what) => UntilAsync(() => Task.FromResult(reached()), what);
+
+    private static async Task UntilAsync(Func<Task<bool>> reached, string what)
+    {
+        var guard = System.Diagnostics.Stopwatch.StartNew();
+        while (!await reached())
+        {
+            if (guard.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
+    public async Task Deliver_ToAWebhookThatHoldsEveryRequest_KeepsAtMostTheConcurrencyLimitInFlight()
+    {
+        using var gate = new SemaphoreSlim(0);
+        var (inFlight, maxInFlight, started, answered) = (0, 0, 0, 0);
+        await using var server = new FunctionServer(async (context, _) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            Interlocked.Increment(ref started);
+            int seen;
+            while ((seen = Volatile.Read(ref maxInFlight)) < now && Interlocked.CompareExchange(ref maxInFlight, now, seen) != seen)
+            {
+            }
+
+            await gate.WaitAsync();
+            Interlocked.Decrement(ref inFlight);
+            await FunctionServer.ReplyAsync(context, 200, "{}");
+            Interlocked.Increment(ref answered);
+        });
+        var destination = fixture.Cluster.Client.GetGrain<IDestinationGrain>($"{server.Url}held");
+        const int count = Concurrency + 36;
+
+        foreach (var n in Enumerable.Range(0, count))
+        {
+            await destination.EnqueueAsync(Message(n));
+        }
+
+        await UntilAsync(() => Volatile.Read(ref started) >= Concurrency, $"{Concurrency} requests in flight");
+        gate.Release();
+        await UntilAsync(() => Volatile.Read(ref started) >= Concurrency + 1, "the next request after one answer");
+        Assert.Equal(Concurrency, Volatile.Read(ref maxInFlight));
+
+        gate.Release(count);
+        await UntilAsync(() => Volatile.Read(ref answered) == count, "every request answered");
+        Assert.Equal(Concurrency, maxInFlight);
+        await UntilAsync(async () => (await destination.GetStatusAsync()).Pending == 0, "the deliveries acknowledged");
+        Assert.Equal(count, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Status_OfEverySpellingOfOneTarget_IsTheSameDestination()
+    {
+        var name = $"absent-{Guid.NewGuid():N}";
+        var arn = fixture.Cluster.Client.GetGrain<IDestinationGrain>($"arn:aws:lambda:us-east-1:000000000000:function:{name}");
+
+        // The function does not exist: the delivery fails and waits for its retry.
+        await arn.EnqueueAsync(Message(1));
+        var byArn = await arn.GetStatusAsync();
+        var byUri = await fixture.Cluster.Client.GetGrain<IDestinationGrain>($"function://{name}").GetStatusAsync();
+        var byLatest = await fixture.Invoker.GetDestinationStatusAsync($"function://{name}:$LATEST");
+
+        Assert.Equal($"function://{name}", byArn.Destination);
+        Assert.Equal((1, $"function://{name}"), (byUri.Pending, byUri.Destination));
+        Assert.Equal((1, $"function://{name}"), (byLatest.Pending, byLatest.Destination));
+
+        await fixture.Invoker.PutFunctionAsync(name, new FunctionDefinitionInput { Target = "dotnet:echo" });
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await UntilAsync(async () => (await fixture.Invoker.GetDestinationStatusAsync($"function://{name}")).Pending == 0, "the retried delivery");
+    }
+
+    [Fact]
+    public async Task Invocations_WithAQueueDestination_DeliverEveryRecordOnce()
+    {
+        var fn = await fixture.CreateFunctionAsync("dotnet:echo");
+        var queue = $"q-{Guid.NewGuid():N}";
+        await fixture.Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { OnSuccess = $"arn:aws:sqs:us-east-1:000000000000:{queue}", HasDestinationConfig = true });
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => fixture.Invoker.InvokeEventAsync(fn, Encoding.UTF8.GetBytes($$"""{"n":{{i}}}"""))));
+
+        var received = new List<string>();
+        await UntilAsync(async () =>
+        {
+            foreach (var message in await fixture.Invoker.ReceiveMessagesAsync(queue, max: 10))
+            {
+                received.Add(message.Body);
+                await fixture.Invoker.DeleteMessageAsync(queue, message.ReceiptHandle);
+            }
+
+            return received.Count >= ids.Length;
+        }, "every record on the queue");
+        Assert.Equal(ids.Order(), received.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.GetProperty("requestContext").GetProperty("requestId").GetString()!).Order());
+        var status = await fixture.Invoker.GetDestinationStatusAsync($"queue://{queue}");
+        Assert.Equal((0, 0L, 0L), (status.Pending, status.ParkedCount, status.DeliveryFailures));
+    }
+}
