@@ -4,6 +4,7 @@ using Orleans.AsyncInvoke.Queues;
 using Orleans.AsyncInvoke.Topics;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Batching;
 
 namespace Orleans.AsyncInvoke.Client;
 
@@ -179,6 +180,9 @@ public sealed class AsyncInvoker : IAsyncInvoker
 
     public Task<DestinationStatus> GetDestinationStatusAsync(string destination, CancellationToken cancellationToken = default) =>
         _client.GetGrain<IDestinationGrain>(destination).GetStatusAsync().WaitAsync(cancellationToken);
+
+    public Task<IReadOnlyList<ParkedDelivery>> ListParkedDeliveriesAsync(string destination, int offset = 0, int limit = 100, CancellationToken cancellationToken = default) =>
+        _client.GetGrain<IDestinationGrain>(destination).ListParkedAsync(offset, limit).WaitAsync(cancellationToken);
 
     public Task<int> RedriveDestinationAsync(string destination, CancellationToken cancellationToken = default) =>
         _client.GetGrain<IDestinationGrain>(destination).RedriveAsync().WaitAsync(cancellationToken);

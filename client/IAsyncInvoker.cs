@@ -69,8 +69,11 @@ public interface IAsyncInvoker
     /// <summary>Deletes every message of a queue.</summary>
     Task PurgeQueueAsync(string queue, CancellationToken cancellationToken = default);
 
-    /// <summary>Pending and parked deliveries of a destination.</summary>
+    /// <summary>Pending and parked counts of a destination (any spelling of it), its failures and its first 100 parked deliveries.</summary>
     Task<DestinationStatus> GetDestinationStatusAsync(string destination, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of a destination's parked deliveries, oldest first (<paramref name="limit"/> 1-1000).</summary>
+    Task<IReadOnlyList<ParkedDelivery>> ListParkedDeliveriesAsync(string destination, int offset = 0, int limit = 100, CancellationToken cancellationToken = default);
 
     /// <summary>Moves a destination's parked deliveries back to pending; returns how many.</summary>
     Task<int> RedriveDestinationAsync(string destination, CancellationToken cancellationToken = default);

@@ -8,6 +8,7 @@ using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations;
 using Orleans.AsyncInvoke.Scheduling;
 using Orleans.Runtime;
+using Orleans.AsyncInvoke.Batching;
 
 namespace Orleans.AsyncInvoke.Destinations;
 

@@ -25,9 +25,20 @@ internal static class LogEvents
     public const int StartFailed = 2015;
     public const int DestinationCycle = 1004;
 
+    public const int CallbackDelivered = 2100;
+    public const int CallbackRetrying = 2101;
+    public const int CallbackParked = 2102;
+
+    public const int HttpFunctionUnreachable = 2200;
+    public const int CustomHandlerLog = 2201;
+    public const int ProcessStandardError = 2300;
+
     public const int DeliveryRetrying = 2400;
     public const int DeliveryParked = 2401;
     public const int DeliveryPumpFailed = 2402;
     public const int DeliveryAcknowledgeFailed = 2403;
     public const int DeliveriesMigrated = 2404;
+
+    public const int LambdaGatewayFailure = 3000;
+    public const int GatewayFailure = 3001;
 }

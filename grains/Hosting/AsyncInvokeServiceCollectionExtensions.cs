@@ -67,10 +67,14 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IDestinationAdapter, TopicAdapter>();
         services.AddSingleton<IDestinationAdapter, EventBusAdapter>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+        // Deliveries are traced and counted by the pump: the client factory's four log lines per request would cost
+        // more CPU than the request itself at thousands of records a second.
         services.AddHttpClient(WebhookAdapter.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));
         // Callbacks are caller-supplied URLs: they pass the same SSRF guard as webhook destinations.
         services.AddHttpClient(Destinations.Callback.CallbackGrain.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));
         services.AddSingleton<ConfiguredFunctionsLoader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConfiguredFunctionsLoader>());

@@ -4,9 +4,6 @@ namespace Orleans.AsyncInvoke.Invocations;
 
 public sealed partial class InvocationGrain
 {
-    [LoggerMessage(EventId = LogEvents.Accepted, Level = LogLevel.Debug, Message = "Accepted {RequestId} for {FunctionName}:{Qualifier}")]
-    private static partial void LogAccepted(ILogger logger, string requestId, string functionName, string qualifier);
-
     [LoggerMessage(EventId = LogEvents.AttemptStarted, Level = LogLevel.Debug, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) started")]
     private static partial void LogAttemptStarted(ILogger logger, string requestId, string functionName, int attempt);
 
@@ -24,7 +21,6 @@ public sealed partial class InvocationGrain
 
     [LoggerMessage(EventId = LogEvents.Cleared, Level = LogLevel.Debug, Message = "{RequestId} cleared at the end of its retention period")]
     private static partial void LogCleared(ILogger logger, string requestId);
-
 
     [LoggerMessage(EventId = LogEvents.RecursionStopped, Level = LogLevel.Warning, Message = "{RequestId} ({FunctionName}) stopped: chain depth {Depth} exceeds the recursive-loop limit")]
     private static partial void LogRecursionStopped(ILogger logger, string requestId, string functionName, int depth);

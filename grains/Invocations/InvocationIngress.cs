@@ -6,6 +6,7 @@ using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.AsyncInvoke.Scheduling;
+using Orleans.AsyncInvoke.Batching;
 
 namespace Orleans.AsyncInvoke.Invocations;
 

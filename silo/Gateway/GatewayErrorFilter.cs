@@ -33,6 +33,6 @@ internal sealed partial class GatewayErrorFilter(ILogger<GatewayErrorFilter> log
     public static IResult Error(int status, string type, string message) =>
         Results.Json(new { errorType = type, errorMessage = message }, statusCode: status);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unexpected failure on {Method} {Path}")]
+    [LoggerMessage(EventId = LogEvents.GatewayFailure, Level = LogLevel.Error, Message = "Unexpected failure on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
 }

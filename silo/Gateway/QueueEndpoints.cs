@@ -19,6 +19,7 @@ internal static partial class QueueEndpoints
         group.MapDelete("/queues/{name}/messages/{receiptHandle}", DeleteAsync);
         group.MapDelete("/queues/{name}/messages", PurgeAsync);
         group.MapGet("/destinations", StatusAsync);
+        group.MapGet("/destinations/parked", ParkedAsync);
         group.MapPost("/destinations/redrive", RedriveAsync);
         return endpoints;
     }
@@ -82,6 +83,19 @@ internal static partial class QueueEndpoints
 
     private static async Task<IResult> StatusAsync(string uri, IGrainFactory grains) =>
         Results.Json(await Destination(grains, uri).GetStatusAsync(), JsonOptions);
+
+    private static async Task<IResult> ParkedAsync(HttpContext http, string uri, IGrainFactory grains)
+    {
+        var offset = LambdaRequest.QueryInt(http.Request, "offset") ?? 0;
+        var limit = LambdaRequest.QueryInt(http.Request, "limit") ?? 100;
+        if (offset < 0 || limit is < 1 or > 1000)
+        {
+            throw ErrorCodes.InvalidParameter("offset must not be negative and limit must be 1-1000.");
+        }
+
+        var page = await Destination(grains, uri).ListParkedAsync(offset, limit);
+        return Results.Json(new { parked = page, next = page.Count == limit ? offset + limit : (int?)null }, JsonOptions);
+    }
 
     private static async Task<IResult> RedriveAsync(string uri, IGrainFactory grains) =>
         Results.Json(new { redriven = await Destination(grains, uri).RedriveAsync() });

@@ -65,10 +65,10 @@ public static partial class SiloHostExtensions
         return app;
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.EmbeddedProfile, Level = LogLevel.Warning,
         Message = "Embedded profile: functions, invocations and reminders live in memory and are NOT durable; everything is lost when the silo stops. Set ConnectionStrings__Redis=host:port for the durable Redis profile.")]
     private static partial void LogEmbedded(ILogger logger);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Redis profile: clustering, grain state and reminders are stored in Redis.")]
+    [LoggerMessage(EventId = LogEvents.RedisProfile, Level = LogLevel.Information, Message = "Redis profile: clustering, grain state and reminders are stored in Redis.")]
     private static partial void LogRedis(ILogger logger);
 }

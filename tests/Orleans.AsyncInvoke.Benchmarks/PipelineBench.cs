@@ -21,7 +21,8 @@ internal static class PipelineBench
 {
     public static async Task<List<BenchResult>> RunAsync(BenchSettings settings)
     {
-        await using var cluster = await BenchCluster.StartAsync("redis");
+        // The benchmark's webhooks listen on loopback.
+        await using var cluster = await BenchCluster.StartAsync("redis", new Dictionary<string, string> { ["AsyncInvoke__Webhooks__AllowLoopback"] = "true" });
         var redis = await ConnectionMultiplexer.ConnectAsync($"{cluster.Redis!.ConnectionString},allowAdmin=true");
         // A background rewrite shrinks the AOF and would hide what each record wrote.
         await redis.GetServer(redis.GetEndPoints()[0]).ConfigSetAsync("auto-aof-rewrite-percentage", "0");
@@ -30,26 +31,45 @@ internal static class PipelineBench
         var count = settings.Count;
 
         await bench.WarmUpAsync();
-        results.Add(await bench.BaselineAsync(count));
+        async Task<BenchResult?> RunOneAsync(string scenario, Func<Task<BenchResult>> run)
+        {
+            BenchResult row;
+            try
+            {
+                row = await run();
+            }
+            catch (TimeoutException ex)
+            {
+                // A pipeline that stops moving is a result too.
+                row = new BenchResult("redis", scenario, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, "stalled: " + ex.Message);
+            }
 
-        var queue = await bench.QueueAsync("records → queue", count, paced: null);
-        results.Add(queue);
-        var half = queue.Metrics!["acceptPerSecond"] / 2;
-        var pacedCount = (int)(half * (settings.Quick ? 2 : 5));
-        results.Add(await bench.QueueAsync("records → queue, half rate", pacedCount, paced: half));
+            Console.WriteLine(Fmt.Inv($"  {row.Scenario}: {row.PerSecond:F0}/s, lag p50 {row.P50Ms:F0} ms, p99 {row.P99Ms:F0} ms; {row.Notes}"));
+            results.Add(row);
+            return row;
+        }
+
+        await RunOneAsync("no destination (baseline)", () => bench.BaselineAsync(count));
+        var queue = await RunOneAsync("records → queue", () => bench.QueueAsync("records → queue", count, paced: null));
+        if (queue?.Metrics is { } metrics)
+        {
+            var half = metrics["acceptPerSecond"] / 2;
+            var pacedCount = (int)(half * (settings.Quick ? 2 : 5));
+            await RunOneAsync("records → queue, half rate", () => bench.QueueAsync("records → queue, half rate", pacedCount, paced: half));
+        }
 
         await using (var hook = new Webhook(TimeSpan.Zero))
         {
-            results.Add(await bench.WebhookAsync("records → webhook (0 ms)", count, hook));
+            await RunOneAsync("records → webhook (0 ms)", () => bench.WebhookAsync("records → webhook (0 ms)", count, hook));
         }
 
         await using (var slow = new Webhook(TimeSpan.FromMilliseconds(100)))
         {
-            results.Add(await bench.WebhookAsync("records → webhook (100 ms)", Math.Min(count, settings.Quick ? 2_000 : 10_000), slow));
+            await RunOneAsync("records → webhook (100 ms)", () => bench.WebhookAsync("records → webhook (100 ms)", Math.Min(count, settings.Quick ? 2_000 : 10_000), slow));
         }
 
-        results.Add(await bench.TopicAsync("records → topic → 2 queues", count));
-        results.Add(await bench.FailureAsync("failure → queue + DLQ", count));
+        await RunOneAsync("records → topic → 2 queues", () => bench.TopicAsync("records → topic → 2 queues", count));
+        await RunOneAsync("failure → queue + DLQ", () => bench.FailureAsync("failure → queue + DLQ", count));
         await redis.DisposeAsync();
         return results;
     }
@@ -106,11 +126,7 @@ internal static class PipelineBench
             var before = await MeasureAsync();
             var start = DateTimeOffset.UtcNow;
             var (_, accept) = await Load.SubmitAsync(cluster.Invoker, "redis", "accept", fn, _payload, count, settings.Concurrency);
-            var guard = Stopwatch.StartNew();
-            while (hook.Received.Count < count && guard.Elapsed < TimeSpan.FromMinutes(10))
-            {
-                await Task.Delay(20);
-            }
+            await UntilAsync(() => Task.FromResult((long)hook.Received.Count), count, $"the webhook {hook.Url}");
 
             var lags = hook.Received.ToList();
             await WaitIdleAsync();
@@ -171,11 +187,26 @@ internal static class PipelineBench
             return name;
         }
 
-        private async Task WaitStreamAsync(string key, int count, TimeSpan timeout)
+        private Task WaitStreamAsync(string key, int count, TimeSpan timeout) =>
+            UntilAsync(() => redis.GetDatabase().StreamLengthAsync(key), count, key, timeout);
+
+        /// <summary>Waits until <paramref name="read"/> reaches <paramref name="count"/>; gives up after 30 s without progress.</summary>
+        private static async Task UntilAsync(Func<Task<long>> read, long count, string what, TimeSpan? timeout = null)
         {
             var guard = Stopwatch.StartNew();
-            while (await redis.GetDatabase().StreamLengthAsync(key) < count && guard.Elapsed < timeout)
+            var (last, progressAt) = (-1L, Stopwatch.StartNew());
+            long now;
+            while ((now = await read()) < count && guard.Elapsed < (timeout ?? TimeSpan.FromMinutes(10)))
             {
+                if (now != last)
+                {
+                    (last, progressAt) = (now, Stopwatch.StartNew());
+                }
+                else if (progressAt.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException($"{what}: {now} of {count} after 30 s without progress.");
+                }
+
                 await Task.Delay(20);
             }
         }

@@ -127,12 +127,12 @@ public sealed partial class CallbackGrain(
 
     private void Schedule(DateTimeOffset due) => _timer.Schedule(this, DeliverIfDueAsync, due - clock.UtcNow);
 
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Callback of {RequestId} delivered after {Attempts} attempt(s)")]
+    [LoggerMessage(EventId = LogEvents.CallbackDelivered, Level = LogLevel.Information, Message = "Callback of {RequestId} delivered after {Attempts} attempt(s)")]
     private static partial void LogDelivered(ILogger logger, string requestId, int attempts);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Callback of {RequestId} failed (attempt {Attempts}: {Error}); retry due at {DueAt:O}")]
+    [LoggerMessage(EventId = LogEvents.CallbackRetrying, Level = LogLevel.Warning, Message = "Callback of {RequestId} failed (attempt {Attempts}: {Error}); retry due at {DueAt:O}")]
     private static partial void LogRetrying(ILogger logger, string requestId, int attempts, string? error, DateTimeOffset dueAt);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Callback of {RequestId} parked after {Attempts} attempts; last error: {Error}")]
+    [LoggerMessage(EventId = LogEvents.CallbackParked, Level = LogLevel.Error, Message = "Callback of {RequestId} parked after {Attempts} attempts; last error: {Error}")]
     private static partial void LogParked(ILogger logger, string requestId, int attempts, string? error);
 }

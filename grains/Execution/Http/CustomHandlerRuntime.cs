@@ -130,6 +130,6 @@ internal sealed partial class CustomHandlerRuntime(IHttpClientFactory clients, I
         }
     }
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "[{FunctionName} {RequestId}] {Line}")]
+    [LoggerMessage(EventId = LogEvents.CustomHandlerLog, Level = LogLevel.Information, Message = "[{FunctionName} {RequestId}] {Line}")]
     private static partial void LogHandler(ILogger logger, string functionName, string requestId, string line);
 }

@@ -51,7 +51,7 @@ internal sealed partial class HttpFunctionRuntime(IHttpClientFactory clients, IO
         }
     }
 
-    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "HTTP function {FunctionName} could not be reached: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.HttpFunctionUnreachable, Level = LogLevel.Warning, Message = "HTTP function {FunctionName} could not be reached: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, string functionName, string reason);
 }
 

@@ -161,7 +161,7 @@ internal sealed partial class ProcessFunctionRuntime(IOptions<AsyncInvokeOptions
             return Encoding.UTF8.GetString(bytes, 0, MaxErrorMessageBytes).TrimEnd('\uFFFD');
         }
 
-        [LoggerMessage(EventId = 2300, Level = LogLevel.Information, Message = "[{FunctionName} {RequestId}] {Line}")]
+        [LoggerMessage(EventId = LogEvents.ProcessStandardError, Level = LogLevel.Information, Message = "[{FunctionName} {RequestId}] {Line}")]
         private static partial void LogStderr(ILogger logger, string functionName, string requestId, string line);
     }
 }

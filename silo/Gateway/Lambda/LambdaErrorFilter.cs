@@ -30,6 +30,6 @@ internal sealed partial class LambdaErrorFilter(ILogger<LambdaErrorFilter> logge
         }
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Unexpected failure on {Method} {Path}")]
+    [LoggerMessage(EventId = LogEvents.LambdaGatewayFailure, Level = LogLevel.Error, Message = "Unexpected failure on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
 }

@@ -2,7 +2,9 @@ using System.Text;
 using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
+using Orleans.Runtime;
 
 namespace Orleans.AsyncInvoke.Tests.Destinations;
 
@@ -120,5 +122,40 @@ public sealed class DeliveryPipelineTests(ClusterFixture fixture)
         Assert.Equal(ids.Order(), received.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.GetProperty("requestContext").GetProperty("requestId").GetString()!).Order());
         var status = await fixture.Invoker.GetDestinationStatusAsync($"queue://{queue}");
         Assert.Equal((0, 0L, 0L), (status.Pending, status.ParkedCount, status.DeliveryFailures));
+    }
+
+    [Fact]
+    public async Task Activation_OfADestinationStoredByAnEarlierVersion_MovesItsDeliveriesIntoTheStore()
+    {
+        var queue = $"q-{Guid.NewGuid():N}";
+        var spelling = $"arn:aws:sqs:us-east-1:000000000000:{queue}";
+        var services = fixture.Cluster.Silos[0].SiloHost.Services;
+        var storage = services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Invocations);
+        var pending = Message(1);
+        var parked = Message(2);
+        await storage.WriteStateAsync("destination", GrainId.Create("asyncinvoke-destination", spelling), new GrainState<DestinationState>(new DestinationState
+        {
+            Pending = [new PendingDelivery { Message = pending, FirstAttemptAt = fixture.Time.GetUtcNow(), NextAttemptAt = fixture.Time.GetUtcNow() }],
+            Parked = [new PendingDelivery { Message = parked, FirstAttemptAt = fixture.Time.GetUtcNow(), Attempts = 4, LastError = "down" }],
+        }));
+
+        var status = await fixture.Cluster.Client.GetGrain<IDestinationGrain>(spelling).GetStatusAsync();
+
+        var kept = Assert.Single(status.Parked);
+        Assert.Equal((parked.Body, 4, "down"), (kept.Message.Body, kept.Attempts, kept.LastError));
+        var received = new List<string>();
+        await UntilAsync(async () =>
+        {
+            foreach (var message in await fixture.Invoker.ReceiveMessagesAsync(queue, max: 10))
+            {
+                received.Add(message.Body);
+            }
+
+            return received.Count > 0;
+        }, "the pending delivery on its queue");
+        Assert.Equal([pending.Body], received);
+        var reloaded = new GrainState<DestinationState>(new DestinationState());
+        await storage.ReadStateAsync("destination", GrainId.Create("asyncinvoke-destination", spelling), reloaded);
+        Assert.True(reloaded.State is null || (reloaded.State.Pending.Count == 0 && reloaded.State.Parked.Count == 0), "the old state was cleared");
     }
 }

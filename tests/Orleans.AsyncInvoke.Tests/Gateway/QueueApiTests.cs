@@ -101,4 +101,20 @@ public sealed class QueueApiTests(GatewayFixture fixture)
         using var record = JsonDocument.Parse(message.GetProperty("body").GetString()!);
         Assert.Equal((id, "RetriesExhausted"), (record.RootElement.GetProperty("requestContext").GetProperty("requestId").GetString(), record.RootElement.GetProperty("requestContext").GetProperty("condition").GetString()));
     }
+
+    [Fact]
+    public async Task DestinationStatus_OfAnArn_AnswersForItsCanonicalTarget_AndParkedPagesAreChecked()
+    {
+        var queue = $"api-{Guid.NewGuid():N}";
+
+        var status = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/destinations?uri=arn:aws:sqs:eu-west-1:123456789012:{queue}", UriKind.Relative))).RootElement;
+        var page = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/destinations/parked?uri=queue://{queue}&offset=0&limit=10", UriKind.Relative))).RootElement;
+        var badLimit = await _http.GetAsync(new Uri($"/destinations/parked?uri=queue://{queue}&limit=0", UriKind.Relative));
+        var badUri = await _http.GetAsync(new Uri("/destinations/parked?uri=nowhere", UriKind.Relative));
+
+        Assert.Equal(($"queue://{queue}", 0, 0), (status.GetProperty("destination").GetString(), status.GetProperty("pending").GetInt32(), status.GetProperty("parkedCount").GetInt32()));
+        Assert.Equal((0, JsonValueKind.Null), (page.GetProperty("parked").GetArrayLength(), page.GetProperty("next").ValueKind));
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (badLimit.StatusCode, badUri.StatusCode));
+        Assert.Contains("limit must be 1-1000", await badLimit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Batching;
 
 namespace Orleans.AsyncInvoke.Tests.Unit;
 

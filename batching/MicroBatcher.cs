@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Orleans.AsyncInvoke.Invocations;
+namespace Orleans.AsyncInvoke.Batching;
 
 /// <summary>
 /// Gathers concurrent single requests into batches without waiting for a batch to fill: a request goes out at once

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Orleans.AsyncInvoke.Diagnostics;
+using Orleans.AsyncInvoke.Execution;
+using Orleans.AsyncInvoke.Functions;
+
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>Running one attempt: the checks before it (age, zero concurrency, recursion, the limiter), the run, its outcome.</summary>
+public sealed partial class InvocationGrain
+{
+    private async Task AttemptAsync()
+    {
+        if (await ResolveForAttemptAsync() is not { } function || await RefuseBeforeAttemptAsync(function))
+        {
+            return;
+        }
+
+        var limiter = function.Definition.ReservedConcurrency is null
+            ? null
+            : GrainFactory.GetGrain<IConcurrencyLimiterGrain>(S.FunctionName);
+        if (limiter is not null
+            && !await limiter.TryAcquireAsync(RequestId, function.Definition.ReservedConcurrency!.Value, function.Definition.Timeout + TimeSpan.FromSeconds(30)))
+        {
+            await HoldBackAsync(function, new ErrorInfo(ErrorCodes.TooManyRequests, "Rate Exceeded."), null);
+            return;
+        }
+
+        var startedAt = clock.UtcNow;
+        var dueAt = S.NextAttemptAt ?? startedAt;
+        var tag = AsyncInvokeInstruments.Function(S.FunctionName);
+        AsyncInvokeInstruments.AsyncEventAge.Record((startedAt - S.ReceivedAt).TotalMilliseconds, tag);
+        if (S.AttemptCount + S.ThrottleCount > 0)
+        {
+            AsyncInvokeInstruments.RetryLateness.Record(Math.Max(0, (startedAt - dueAt).TotalMilliseconds), tag);
+        }
+
+        using var span = AsyncInvokeInstruments.StartSpan("attempt", S.TraceParent);
+        span?.SetTag("faas.invoked_name", S.FunctionName);
+        span?.SetTag("faas.invocation_id", RequestId);
+        span?.SetTag("asyncinvoke.attempt", S.AttemptCount + 1);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = RequestId, ["FunctionName"] = S.FunctionName });
+        AttemptResult result;
+        try
+        {
+            result = await RunAttemptAsync(function, startedAt, tag);
+        }
+        finally
+        {
+            AsyncInvokeInstruments.ConcurrentExecutions.Add(-1, tag);
+            AsyncInvokeInstruments.Duration.Record((clock.UtcNow - startedAt).TotalMilliseconds, tag);
+            if (limiter is not null)
+            {
+                await limiter.ReleaseAsync(RequestId);
+            }
+        }
+
+        span?.SetTag("asyncinvoke.outcome", result.Outcome.ToString());
+        if (result.Outcome == AttemptOutcome.FunctionError)
+        {
+            AsyncInvokeInstruments.Errors.Add(1, tag);
+            span?.SetStatus(ActivityStatusCode.Error, result.Error?.ErrorMessage);
+        }
+
+        await OnAttemptEndedAsync(function, result, startedAt, dueAt);
+    }
+
+    /// <summary>The function the attempt runs, or <c>null</c> when the invocation ended or was held back instead.</summary>
+    private async Task<ResolvedFunction?> ResolveForAttemptAsync()
+    {
+        try
+        {
+            var function = _resolvedAtAccept ?? await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+            _resolvedAtAccept = null;
+            return function;
+        }
+        catch (AsyncInvokeException ex) when (ex.ErrorCode == ErrorCodes.ResourceNotFound)
+        {
+            S.LastError = new ErrorInfo(ex.ErrorCode, ex.Message);
+            await FinishAsync(InvocationCondition.RetriesExhausted, null, fallbackArn: arns.Qualified(S.FunctionName, S.Qualifier), responsePayload: ErrorPayloads.Serialize(ex.ErrorCode, ex.Message), functionError: true);
+        }
+        catch (Exception ex) when (ex is not AsyncInvokeException)
+        {
+            LogSystemError(logger, ex, RequestId, S.FunctionName);
+            await HoldBackAsync(null, new ErrorInfo("ServiceException", ex.Message), null);
+        }
+
+        return null;
+    }
+
+    /// <summary>Ends the event instead of running it when it is too old, has zero concurrency or went round a loop.</summary>
+    private async Task<bool> RefuseBeforeAttemptAsync(ResolvedFunction function)
+    {
+        if (clock.UtcNow >= retries.Expiry(S.ReceivedAt, function.MaximumEventAge))
+        {
+            await FinishAsync(InvocationCondition.EventAgeExceeded, function);
+            return true;
+        }
+
+        if (function.Definition.ReservedConcurrency == 0)
+        {
+            await FinishAsync(InvocationCondition.ZeroReservedConcurrency, function);
+            return true;
+        }
+
+        if (S.ChainDepth > MaxChainDepth && function.RecursiveLoop == "Terminate")
+        {
+            // A loop of function destinations: stop the event and send it down the failure path, as Lambda does.
+            var message = $"The event went through more than {MaxChainDepth} invocations in one chain of function destinations; it was stopped (RecursiveLoop is Terminate).";
+            S.LastError = new ErrorInfo("RecursiveInvocationException", message);
+            LogRecursionStopped(logger, RequestId, S.FunctionName, S.ChainDepth);
+            await FinishAsync(InvocationCondition.RetriesExhausted, function, responsePayload: ErrorPayloads.Serialize("RecursiveInvocationException", message), functionError: true);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task<AttemptResult> RunAttemptAsync(ResolvedFunction function, DateTimeOffset startedAt, KeyValuePair<string, object?> tag)
+    {
+        AsyncInvokeInstruments.Invocations.Add(1, tag);
+        AsyncInvokeInstruments.ConcurrentExecutions.Add(1, tag);
+        var attempt = InvocationTransitions.BeginAttempt(S, startedAt);
+        _runningLease = function.Definition.Timeout + _options.ReminderPeriod;
+        if (_storedWakeAt is not { } stored || stored < startedAt + function.Definition.Timeout + TimeSpan.FromSeconds(5))
+        {
+            // The stored wake-up could fire while this attempt still runs: store the running state with a wake-up
+            // past its deadline (a lost silo then shows as an interrupted attempt). Otherwise the stored state
+            // stays as it was: if the silo is lost, the stored wake-up runs the attempt again with the same
+            // number, and nothing but the write is saved.
+            await SaveAsync();
+        }
+
+        LogAttemptStarted(logger, RequestId, S.FunctionName, attempt);
+        return await runner.RunAsync(function.Definition, new FunctionContext
+        {
+            RequestId = RequestId,
+            FunctionName = S.FunctionName,
+            ExecutedVersion = function.ExecutedVersion,
+            Attempt = attempt,
+            Payload = S.Payload,
+            Deadline = startedAt + function.Definition.Timeout,
+            Environment = function.Definition.Environment,
+            TraceParent = S.TraceParent,
+            Time = clock.Time,
+        },
+        started: () => Publish(InvocationEventKind.AttemptStarted, attempt));
+    }
+
+    private async Task OnAttemptEndedAsync(ResolvedFunction function, AttemptResult result, DateTimeOffset startedAt, DateTimeOffset dueAt)
+    {
+        var record = new AttemptRecord
+        {
+            Attempt = S.AttemptCount,
+            StartedAt = startedAt,
+            FinishedAt = clock.UtcNow,
+            Outcome = result.Outcome.ToString(),
+            Error = result.Error,
+            DueAt = dueAt,
+        };
+
+        switch (result.Outcome)
+        {
+            case AttemptOutcome.Success:
+                InvocationTransitions.CompleteAttempt(S, record, null);
+                await FinishAsync(InvocationCondition.Success, function, responsePayload: result.Payload);
+                break;
+            case AttemptOutcome.FunctionError:
+                InvocationTransitions.CompleteAttempt(S, record, result.Error);
+                var verdict = retries.AfterFunctionError(S.AttemptCount, function.MaximumRetryAttempts, S.ReceivedAt, function.MaximumEventAge);
+                if (verdict.DueAt is { } due)
+                {
+                    InvocationTransitions.ScheduleRetry(S, due);
+                    await SaveAndWaitAsync(due);
+                    LogRetryScheduled(logger, RequestId, S.FunctionName, S.AttemptCount, due);
+                    Publish(InvocationEventKind.RetryScheduled, S.AttemptCount, due);
+                }
+                else
+                {
+                    await FinishAsync(verdict.Condition!, function, responsePayload: result.Payload, functionError: true);
+                }
+
+                break;
+            default:
+                // A throttle from the function gives its attempt back: it does not count as a retry.
+                InvocationTransitions.GiveBackAttempt(S);
+                await HoldBackAsync(function, result.Error, result.RetryAfter);
+                break;
+        }
+    }
+
+    private async Task HoldBackAsync(ResolvedFunction? function, ErrorInfo? error, TimeSpan? retryAfter)
+    {
+        AsyncInvokeInstruments.Throttles.Add(1, AsyncInvokeInstruments.Function(S.FunctionName));
+        InvocationTransitions.HoldBack(S, error, clock.UtcNow);
+        var maximumAge = function?.MaximumEventAge ?? TimeSpan.FromSeconds(FunctionLimits.MaxEventAgeSeconds);
+        var verdict = retries.AfterThrottle(S.ThrottleCount, retryAfter, S.ReceivedAt, maximumAge);
+        if (verdict.DueAt is { } due)
+        {
+            InvocationTransitions.ScheduleAfterThrottle(S, due);
+            await SaveAndWaitAsync(due);
+            LogThrottled(logger, RequestId, S.FunctionName, S.ThrottleCount, due);
+            Publish(InvocationEventKind.Throttled, S.AttemptCount + 1, due);
+        }
+        else
+        {
+            await FinishAsync(InvocationCondition.EventAgeExceeded, function);
+        }
+    }
+}

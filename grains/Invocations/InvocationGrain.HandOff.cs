@@ -1,0 +1,109 @@
+using Orleans.AsyncInvoke.Destinations;
+using Orleans.AsyncInvoke.Diagnostics;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Invocations.Storage;
+
+namespace Orleans.AsyncInvoke.Invocations;
+
+/// <summary>The end of an invocation: its record, its callback, and the hand-off of both to where they go.</summary>
+public sealed partial class InvocationGrain
+{
+    /// <summary>
+    /// Ends the invocation: builds its record, stores the OpenFaaS callback, then makes it final in one write that
+    /// carries its destination and dead-letter deliveries.
+    /// </summary>
+    private async Task FinishAsync(
+        string condition,
+        ResolvedFunction? function,
+        string? fallbackArn = null,
+        byte[]? responsePayload = null,
+        bool functionError = false)
+    {
+        var now = clock.UtcNow;
+        var record = InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
+            RequestId,
+            function?.FunctionArn ?? fallbackArn ?? S.FunctionName,
+            condition,
+            S.AttemptCount,
+            now,
+            S.Payload,
+            function?.ExecutedVersion ?? FunctionNames.Latest,
+            responsePayload,
+            functionError));
+
+        // The callback is stored before the invocation turns final: a crash in between repeats the hand-over,
+        // which the callback grain ignores, instead of losing it.
+        if (S.CallbackUrl is { } callbackUrl)
+        {
+            await GrainFactory.GetGrain<ICallbackGrain>(RequestId).ScheduleAsync(CallbackFor(callbackUrl, condition, now, responsePayload));
+        }
+
+        InvocationTransitions.Finish(S, condition, now, now + _options.Retention, record, responsePayload);
+        // The record and the dead-letter event are stored in the very write that makes the invocation final (its
+        // outbox): the hand-off is never lost between two writes, nor repeated.
+        await SaveWithHandOffAsync(function);
+        _timer.Cancel();
+        DeactivateOnIdle();
+
+        LogCompleted(logger, RequestId, S.FunctionName, condition, S.AttemptCount);
+        if (condition != InvocationCondition.Success)
+        {
+            AsyncInvokeInstruments.AsyncEventsDropped.Add(1, AsyncInvokeInstruments.Function(S.FunctionName), new("condition", condition));
+        }
+
+        Publish(InvocationEventKind.Completed, S.AttemptCount, condition: condition);
+    }
+
+    private CallbackRequest CallbackFor(string url, string condition, DateTimeOffset now, byte[]? responsePayload) => new()
+    {
+        Url = url,
+        Body = responsePayload ?? [],
+        Headers = new Dictionary<string, string>
+        {
+            ["X-Call-Id"] = RequestId,
+            ["X-Function-Name"] = S.FunctionName,
+            ["X-Function-Status"] = condition == InvocationCondition.Success ? "200" : "500",
+            ["X-Duration-Seconds"] = (now - S.ReceivedAt).TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture),
+            ["X-Invocation-Condition"] = condition,
+        },
+    };
+
+    /// <summary>Writes the final state with its deliveries, then hands them to this silo's pump when it has room.</summary>
+    private async Task SaveWithHandOffAsync(ResolvedFunction? function)
+    {
+        var handOff = HandOffBuilder.Build(RequestId, S, function, clock.UtcNow);
+        if (handOff.Count == 0)
+        {
+            await SaveAsync();
+            return;
+        }
+
+        var handOver = deliveries.Reserve(handOff.Count);
+        await SaveAsync(new Outbox(handOff, handOver.DueAt));
+        if (handOver.Local)
+        {
+            deliveries.Submit(handOff);
+        }
+        else
+        {
+            deliveries.Nudge();
+        }
+    }
+
+    /// <summary>A final invocation stored by an earlier version with its hand-off still to do: do it now, in one write.</summary>
+    private async Task RetryHandOffAsync()
+    {
+        ResolvedFunction? function = null;
+        try
+        {
+            function = await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+        }
+        catch (AsyncInvokeException)
+        {
+            // The function is gone: nothing is configured to receive the record any more.
+        }
+
+        S.HandOffPending = false;
+        await SaveWithHandOffAsync(function);
+    }
+}
