@@ -9,7 +9,8 @@ public static class AsyncInvokeClientServiceCollectionExtensions
     /// <summary>Registers <see cref="IAsyncInvoker"/> over the host's <see cref="IClusterClient"/>. Safe to call twice.</summary>
     public static IServiceCollection AddAsyncInvokeClient(this IServiceCollection services)
     {
-        services.TryAddSingleton<IAsyncInvoker, AsyncInvoker>();
+        services.TryAddSingleton<IAsyncInvoker>(sp => new AsyncInvoker(
+            sp.GetRequiredService<IClusterClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }

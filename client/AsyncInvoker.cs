@@ -11,7 +11,9 @@ namespace Orleans.AsyncInvoke.Client;
 /// <summary>The <see cref="IAsyncInvoker"/> over an Orleans cluster client.</summary>
 public sealed class AsyncInvoker : IAsyncInvoker
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly IClusterClient _client;
+    private readonly TimeProvider _time;
 
     // Concurrent Event invocations leave in batches: one grain call and one round of pipelined store writes carry
     // many events, instead of one call each.
@@ -19,8 +21,15 @@ public sealed class AsyncInvoker : IAsyncInvoker
 
     /// <summary>Creates an invoker over <paramref name="client"/>.</summary>
     public AsyncInvoker(IClusterClient client)
+        : this(client, TimeProvider.System)
+    {
+    }
+
+    /// <summary>An SDK whose long polling waits on <paramref name="time"/>.</summary>
+    public AsyncInvoker(IClusterClient client, TimeProvider time)
     {
         _client = client;
+        _time = time;
         _accepts = new MicroBatcher<AcceptItem, AcceptOutcome>(
             items => client.GetGrain<IInvocationIngressGrain>(0).AcceptAsync(items), maxBatch: 256, maxInFlight: 8);
     }
@@ -158,17 +167,17 @@ public sealed class AsyncInvoker : IAsyncInvoker
         }
 
         var patience = wait is null ? TimeSpan.Zero : wait.Value < TimeSpan.FromSeconds(20) ? wait.Value : TimeSpan.FromSeconds(20);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
         while (true)
         {
             var messages = await _client.GetGrain<IQueueGrain>(queue).ReceiveAsync(max, visibilityTimeout ?? TimeSpan.FromSeconds(30)).WaitAsync(cancellationToken);
-            if (messages.Count > 0 || waited.Elapsed >= patience)
+            if (messages.Count > 0 || _time.GetElapsedTime(started) >= patience)
             {
                 return messages;
             }
 
             // Long polling from the client: the queue grain never blocks waiting for a sender.
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(PollInterval, _time, cancellationToken);
         }
     }
 

@@ -1,20 +1,22 @@
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Silo.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddAsyncInvokeSilo();
-
-var app = builder.Build();
-app.MapAsyncInvokeEndpoints();
-app.LogProfile();
 try
 {
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddAsyncInvokeSilo();
+
+    var app = builder.Build();
+    app.ValidateAsyncInvokeOptions();
+    app.MapAsyncInvokeEndpoints();
+    app.LogProfile();
     await app.RunAsync();
     return 0;
 }
 catch (OptionsValidationException ex)
 {
-    // Bad configuration stops the silo at start with every bad key named, not with a stack trace.
+    // Bad configuration stops the silo at start with every bad key named, not with a stack trace: settings read
+    // while the host is built (the cluster's) and those checked when it starts alike.
     await Console.Error.WriteLineAsync("The silo did not start: its configuration is invalid.");
     foreach (var failure in ex.Failures)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -52,22 +53,41 @@ public static class AsyncInvokeInstruments
     public static readonly Counter<long> DeadLetterErrors =
         Meter.CreateCounter<long>("DeadLetterErrors", description: "Failed attempts to send an event to its dead-letter queue.");
 
-    private static Func<long>? s_pending;
-    private static Func<double>? s_wakeUpLag;
+    private static readonly ConcurrentDictionary<string, Func<long>> s_pending = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Func<double>> s_wakeUpLag = new(StringComparer.Ordinal);
 
-    /// <summary>Unfinished invocations in the store (cluster-wide, as this silo last counted them).</summary>
+    /// <summary>Unfinished invocations in the store (cluster-wide, as each silo last counted them; tag <c>silo</c>).</summary>
     public static readonly ObservableGauge<long> PendingInvocations =
-        Meter.CreateObservableGauge("PendingInvocations", () => s_pending?.Invoke() ?? 0, description: "Invocations accepted and not final yet.");
+        Meter.CreateObservableGauge("PendingInvocations", () => Observe(s_pending), description: "Invocations accepted and not final yet.");
 
-    /// <summary>How far the earliest due wake-up is behind now: a scheduler that keeps up stays near zero.</summary>
+    /// <summary>How far the earliest due wake-up is behind now, as each silo sees it (tag <c>silo</c>): near zero while the scheduler keeps up.</summary>
     public static readonly ObservableGauge<double> WakeUpLag =
-        Meter.CreateObservableGauge("WakeUpLag", () => s_wakeUpLag?.Invoke() ?? 0, unit: "ms", description: "How late the earliest due wake-up is.");
+        Meter.CreateObservableGauge("WakeUpLag", () => Observe(s_wakeUpLag), unit: "ms", description: "How late the earliest due wake-up is.");
 
-    /// <summary>Sets where <see cref="PendingInvocations"/> reads from.</summary>
-    public static void ObservePending(Func<long> pending) => s_pending = pending;
+    /// <summary>
+    /// Sets where one silo's <see cref="PendingInvocations"/> and <see cref="WakeUpLag"/> read from; every silo of a
+    /// process reports its own, tagged with its address.
+    /// </summary>
+    /// <returns>Removes the silo's gauges when disposed (the silo stops).</returns>
+    public static IDisposable ObserveScheduler(string silo, Func<long> pending, Func<double> wakeUpLag)
+    {
+        s_pending[silo] = pending;
+        s_wakeUpLag[silo] = wakeUpLag;
+        return new Unobserve(silo);
+    }
 
-    /// <summary>Sets where <see cref="WakeUpLag"/> reads from.</summary>
-    public static void ObserveWakeUpLag(Func<double> lag) => s_wakeUpLag = lag;
+    private static IEnumerable<Measurement<T>> Observe<T>(ConcurrentDictionary<string, Func<T>> sources)
+        where T : struct =>
+        [.. sources.Select(s => new Measurement<T>(s.Value(), new KeyValuePair<string, object?>("silo", s.Key)))];
+
+    private sealed class Unobserve(string silo) : IDisposable
+    {
+        public void Dispose()
+        {
+            s_pending.TryRemove(silo, out _);
+            s_wakeUpLag.TryRemove(silo, out _);
+        }
+    }
 
     /// <summary>The <c>function</c> tag.</summary>
     public static KeyValuePair<string, object?> Function(string name) => new("function", name);

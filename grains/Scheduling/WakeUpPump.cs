@@ -19,6 +19,7 @@ public sealed partial class WakeUpPump(
     IGrainFactory grains,
     PlatformClock clock,
     IOptions<AsyncInvokeOptions> options,
+    ILocalSiloDetails silo,
     ILogger<WakeUpPump> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private const int ClaimSize = 1000;
@@ -26,6 +27,7 @@ public sealed partial class WakeUpPump(
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _inFlight = new(options.Value.WakeUpConcurrency);
     private Task? _loop;
+    private IDisposable? _gauges;
 
     /// <summary>Unfinished invocations in the store, as last counted.</summary>
     public long Pending { get; private set; }
@@ -38,14 +40,14 @@ public sealed partial class WakeUpPump(
 
     private Task Start(CancellationToken cancellationToken)
     {
-        AsyncInvokeInstruments.ObservePending(() => Pending);
-        AsyncInvokeInstruments.ObserveWakeUpLag(() => Lag.TotalMilliseconds);
+        _gauges = AsyncInvokeInstruments.ObserveScheduler(silo.SiloAddress.ToString(), () => Pending, () => Lag.TotalMilliseconds);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
+        _gauges?.Dispose();
         await _stopping.CancelAsync();
         if (_loop is not null)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Orleans.AsyncInvoke.Destinations;
@@ -40,7 +39,7 @@ internal static partial class QueueEndpoints
         return Results.Json(new { messageId = id }, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, string name, IGrainFactory grains)
+    private static async Task<IResult> ReceiveAsync(HttpContext http, string name, IGrainFactory grains, TimeProvider time)
     {
         EnsureName(name);
         var max = LambdaRequest.QueryInt(http.Request, "max") ?? 1;
@@ -53,16 +52,16 @@ internal static partial class QueueEndpoints
 
         // Long polling: ask again until a message arrives or the wait is over.
         var queue = grains.GetGrain<IQueueGrain>(name);
-        var clock = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         while (true)
         {
             var messages = await queue.ReceiveAsync(max, TimeSpan.FromSeconds(visibility));
-            if (messages.Count > 0 || clock.Elapsed >= TimeSpan.FromSeconds(wait))
+            if (messages.Count > 0 || time.GetElapsedTime(started) >= TimeSpan.FromSeconds(wait))
             {
                 return Results.Json(messages.Select(m => new { messageId = m.MessageId, receiptHandle = m.ReceiptHandle, body = m.Body, attributes = m.Attributes, receiveCount = m.ReceiveCount }));
             }
 
-            await Task.Delay(100, http.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, http.RequestAborted);
         }
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Silo.Gateway;
@@ -13,9 +15,43 @@ public static partial class SiloHostExtensions
     {
         builder.UseOrleans(silo => silo.UseAsyncInvokeProfile(builder.Configuration));
         builder.Services.AddAsyncInvoke(builder.Configuration);
-        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        builder.Services.AddOptions<WebhookOptions>().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         builder.AddAsyncInvokeTelemetry();
         return builder;
+    }
+
+    /// <summary>
+    /// Validates every options type of the runtime at once, before anything starts, so that one start reports every
+    /// bad key; throws one <see cref="OptionsValidationException"/> listing them all.
+    /// </summary>
+    public static WebApplication ValidateAsyncInvokeOptions(this WebApplication app)
+    {
+        var failures = new List<string>();
+        void Check<T>()
+            where T : class
+        {
+            try
+            {
+                _ = app.Services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException ex)
+            {
+                failures.AddRange(ex.Failures);
+            }
+        }
+
+        Check<AsyncInvokeOptions>();
+        Check<GatewayOptions>();
+        Check<WebhookOptions>();
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(AsyncInvokeOptions.SectionName, typeof(AsyncInvokeOptions), failures);
+        }
+
+        return app;
     }
 
     /// <summary>Maps the Lambda-compatible API, the other entry points, invocation status and the health probes.</summary>

@@ -28,6 +28,7 @@ public static class SiloProfiles
     public static ISiloBuilder UseAsyncInvokeProfile(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        ClusterHostingOptionsValidator.ThrowIfInvalid(cluster);
         // Each invocation is a grain used once: with Orleans' default directory cache (a million entries) the silo
         // kept the address of every recent invocation, about 320 bytes each. Hot grains (functions, destinations,
         // limiters) fit easily in a tenth of that.
@@ -43,10 +44,7 @@ public static class SiloProfiles
         if (string.IsNullOrWhiteSpace(redis))
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-            silo.AddMemoryGrainStorage(StorageNames.Functions);
-            silo.AddMemoryGrainStorage(StorageNames.Invocations);
-            silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton<IInvocationStore, MemoryInvocationStore>();
+            silo.UseAsyncInvokeInMemory();
             // Everything runs on this machine in the embedded profile: webhooks on loopback are allowed.
             silo.Services.Configure<WebhookOptions>(o => o.AllowLoopback = true);
             return silo;
@@ -63,12 +61,7 @@ public static class SiloProfiles
             return options;
         }
 
-        if (!IPAddress.TryParse(cluster.AdvertisedAddress, out var advertised))
-        {
-            throw new OptionsValidationException(ClusterHostingOptions.SectionName, typeof(ClusterHostingOptions),
-                [$"{ClusterHostingOptions.SectionName}:AdvertisedAddress must be an IP address (was '{cluster.AdvertisedAddress}')."]);
-        }
-
+        var advertised = IPAddress.Parse(cluster.AdvertisedAddress);
         silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(o => o.ConfigurationOptions = Redis());
         foreach (var name in new[] { StorageNames.Functions, StorageNames.Invocations })

@@ -86,7 +86,7 @@ public sealed partial class CallbackGrain(
                 message.Headers.TryAddWithoutValidation(name, value);
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = new CancellationTokenSource(options.Value.DeliveryTimeout, clock.Time);
             using var response = await http.CreateClient(HttpClientName).SendAsync(message, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
@@ -105,7 +105,7 @@ public sealed partial class CallbackGrain(
             s.LastError = ex.Message;
         }
 
-        var verdict = retries.AfterThrottle(s.Attempts, null, s.ScheduledAt, CallbackRetryWindow);
+        var verdict = retries.AfterThrottle(s.Attempts, null, s.ScheduledAt, options.Value.DeliveryRetryWindow);
         if (verdict.DueAt is { } due)
         {
             // Armed before the status shows the new due time, so whoever reads that time finds the timer set.
@@ -121,9 +121,6 @@ public sealed partial class CallbackGrain(
             LogParked(logger, this.GetPrimaryKeyString(), s.Attempts, s.LastError);
         }
     }
-
-    /// <summary>How long a failing callback endpoint is retried before the result is parked.</summary>
-    private static readonly TimeSpan CallbackRetryWindow = TimeSpan.FromHours(6);
 
     private void Schedule(DateTimeOffset due) => _timer.Schedule(this, DeliverIfDueAsync, due - clock.UtcNow);
 

@@ -6,6 +6,7 @@ using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations;
 using Orleans.AsyncInvoke.Invocations.Storage;
+using Orleans.AsyncInvoke.Silo.Hosting;
 using Orleans.TestingHost;
 
 namespace Orleans.AsyncInvoke.Tests.Infrastructure;
@@ -47,9 +48,7 @@ public class ClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Functions);
-            silo.AddMemoryGrainStorage(StorageNames.Invocations);
-            silo.UseInMemoryReminderService();
+            silo.UseAsyncInvokeInMemory();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -21,4 +21,32 @@ public sealed class SiloStartupTests
         Assert.Contains("  - AsyncInvoke:Functions:broken:Target is required.", ex.Message, StringComparison.Ordinal);
         Assert.Contains("  - AsyncInvoke:Functions:broken:Timeout must be between 00:00:01 and 00:15:00 (was 00:30:00).", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Silo_WithInvalidClusterGatewayAndWebhookSettings_ExitsNamingEveryBadKey()
+    {
+        var port = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
+        {
+            ["AsyncInvoke__Cluster__SiloPort"] = port,
+            ["AsyncInvoke__Cluster__GatewayPort"] = port,
+            ["AsyncInvoke__Cluster__ServiceId"] = "no spaces allowed",
+        }));
+        var other = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
+        {
+            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Gateway__MaxJsonBodyBytes"] = "10",
+            ["AsyncInvoke__Webhooks__AllowedHosts__0"] = "https://hooks.example.com:8443/x",
+            ["AsyncInvoke__DeliveryConcurrency"] = "0",
+        }));
+
+        Assert.Contains("exited with 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"  - AsyncInvoke:Cluster:GatewayPort must differ from SiloPort (both were {port}).", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("  - AsyncInvoke:Cluster:ServiceId must be 1-64 letters, digits, '.', '-' or '_' (was 'no spaces allowed').", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("exited with 1", other.Message, StringComparison.Ordinal);
+        Assert.Contains("  - AsyncInvoke:Gateway:MaxJsonBodyBytes must be between 1024 and 67108864 (was 10).", other.Message, StringComparison.Ordinal);
+        Assert.Contains("  - AsyncInvoke:Webhooks:AllowedHosts:0 must be a host name or an IP address, without scheme, port or path (was 'https://hooks.example.com:8443/x').", other.Message, StringComparison.Ordinal);
+        Assert.Contains("  - AsyncInvoke:DeliveryConcurrency must be between 1 and 10000 (was 0).", other.Message, StringComparison.Ordinal);
+    }
 }
