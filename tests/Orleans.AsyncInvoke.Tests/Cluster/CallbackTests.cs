@@ -56,20 +56,8 @@ public sealed class CallbackTests(ClusterFixture fixture)
     private static async Task<(string, int)> WaitForStatusAsync(ICallbackGrain callback, Func<CallbackStatus, bool> reached)
     {
         // The receiver answers before the grain records the outcome; the test must not move the clock before the
-        // retry is armed, so it watches the stored status (bounded by a real-time guard).
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        CallbackStatus? status = null;
-        while (guard.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            status = await callback.GetStatusAsync();
-            if (status is not null && reached(status))
-            {
-                break;
-            }
-
-            await Task.Delay(5);
-        }
-
-        return (status?.State ?? "none", status?.Attempts ?? 0);
+        // retry is armed, so it watches the stored status.
+        var status = await Eventually.ReachAsync(callback.GetStatusAsync, s => s is not null && reached(s), "the callback's status");
+        return (status!.State, status.Attempts);
     }
 }

@@ -23,21 +23,9 @@ public sealed class DeliveryPipelineTests(ClusterFixture fixture)
         Condition = InvocationCondition.Success,
     };
 
-    private static Task UntilAsync(Func<bool> reached, string what) => UntilAsync(() => Task.FromResult(reached()), what);
+    private static Task UntilAsync(Func<bool> reached, string what) => Eventually.TrueAsync(reached, what, TimeSpan.FromSeconds(20));
 
-    private static async Task UntilAsync(Func<Task<bool>> reached, string what)
-    {
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while (!await reached())
-        {
-            if (guard.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(5);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> reached, string what) => Eventually.TrueAsync(reached, what, TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task Deliver_ToAWebhookThatHoldsEveryRequest_KeepsAtMostTheConcurrencyLimitInFlight()

@@ -53,37 +53,12 @@ public abstract class DestinationConformance<TTarget>(ClusterFixture fixture)
         Assert.Equal([body], await WaitForDeliveriesAsync(target, 1));
     }
 
-    protected static async Task<IReadOnlyList<string>> WaitForDeliveriesAsync(IConformanceTarget target, int count)
-    {
-        // Deliveries happen on the silo; the guard bounds the wait in real time.
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        IReadOnlyList<string> delivered = [];
-        while (guard.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            delivered = await target.DeliveredAsync();
-            if (delivered.Count >= count)
-            {
-                return delivered;
-            }
+    /// <summary>Waits until at least <paramref name="count"/> deliveries arrived; fails when they do not.</summary>
+    protected static Task<IReadOnlyList<string>> WaitForDeliveriesAsync(IConformanceTarget target, int count) =>
+        Eventually.ReachAsync(target.DeliveredAsync, d => d.Count >= count, $"{count} deliveries to {target.Destination}");
 
-            await Task.Delay(10);
-        }
-
-        return delivered;
-    }
-
-    protected async Task<DestinationStatus> WaitForStatusAsync(string destination, Func<DestinationStatus, bool> reached)
-    {
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        var status = await Grain(destination).GetStatusAsync();
-        while (!reached(status) && guard.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(10);
-            status = await Grain(destination).GetStatusAsync();
-        }
-
-        return status;
-    }
+    protected Task<DestinationStatus> WaitForStatusAsync(string destination, Func<DestinationStatus, bool> reached) =>
+        Eventually.ReachAsync(Grain(destination).GetStatusAsync, reached, $"the status of {destination}");
 }
 
 /// <summary>What adapters with a real failure mode must also do: retry while the target fails, park at the end.</summary>

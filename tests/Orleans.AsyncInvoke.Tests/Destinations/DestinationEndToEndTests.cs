@@ -14,21 +14,8 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
 {
     private static string Queue() => $"q-{Guid.NewGuid():N}";
 
-    private async Task<QueueMessage> ReceiveOneAsync(string queue)
-    {
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while (guard.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            if ((await fixture.Invoker.ReceiveMessagesAsync(queue)).SingleOrDefault() is { } message)
-            {
-                return message;
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"Nothing arrived on queue {queue}.");
-    }
+    private async Task<QueueMessage> ReceiveOneAsync(string queue) =>
+        (await Eventually.ReachAsync(async () => (await fixture.Invoker.ReceiveMessagesAsync(queue)).SingleOrDefault(), m => m is not null, $"a message on queue {queue}"))!;
 
     [Fact]
     public async Task Flaky_WithOnSuccessQueue_DeliversASuccessRecordCountingTheAttempts()
@@ -110,14 +97,9 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
 
         var id = await fixture.Invoker.InvokeEventAsync(first, Encoding.UTF8.GetBytes("""{"chain":1}"""));
         await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        InvocationEvent? downstream = null;
-        while (downstream is null && guard.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            downstream = fixture.Events.All().FirstOrDefault(e => e.FunctionName == second && e.Kind == InvocationEventKind.Completed);
-            await Task.Delay(10);
-        }
-
+        var downstream = await Eventually.ObserveAsync(
+            () => fixture.Events.All().FirstOrDefault(e => e.FunctionName == second && e.Kind == InvocationEventKind.Completed),
+            e => e is not null, $"the completion of {second}");
         Assert.NotNull(downstream);
         var status = await fixture.Invoker.GetInvocationAsync(downstream.RequestId);
         using var record = JsonDocument.Parse(status!.Record!);

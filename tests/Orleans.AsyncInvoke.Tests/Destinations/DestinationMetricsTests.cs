@@ -50,12 +50,9 @@ public sealed class DestinationMetricsTests(ClusterFixture fixture)
         await records.NextAsync();
         await deadLetters.NextAsync();
 
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while ((!counts.ContainsKey(("DestinationDeliveryFailures", records.Url)) || !counts.ContainsKey(("DeadLetterErrors", deadLetters.Url)))
-            && guard.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(
+            () => counts.ContainsKey(("DestinationDeliveryFailures", records.Url)) && counts.ContainsKey(("DeadLetterErrors", deadLetters.Url)),
+            "both failure counters");
 
         Assert.Equal(1, counts.GetValueOrDefault(("DestinationDeliveryFailures", records.Url)));
         Assert.Equal(1, counts.GetValueOrDefault(("DestinationDeliveryFailures", deadLetters.Url)));

@@ -22,16 +22,8 @@ public sealed class RecursionTests(ClusterFixture fixture)
     private IReadOnlyList<InvocationEvent> Completions(params string[] functions) =>
         [.. fixture.Events.All().Where(e => e.Kind == InvocationEventKind.Completed && functions.Contains(e.FunctionName))];
 
-    private async Task<IReadOnlyList<InvocationEvent>> WaitForCompletionsAsync(int count, params string[] functions)
-    {
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while (Completions(functions).Count < count && guard.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(10);
-        }
-
-        return Completions(functions);
-    }
+    private Task<IReadOnlyList<InvocationEvent>> WaitForCompletionsAsync(int count, params string[] functions) =>
+        Eventually.ObserveAsync(() => Completions(functions), c => c.Count >= count, $"{count} completions", TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task Loop_WithTerminate_IsStoppedAfter16InvocationsAndSentDownTheFailurePath()
@@ -50,11 +42,7 @@ public sealed class RecursionTests(ClusterFixture fixture)
         var status = await fixture.Invoker.GetInvocationAsync(stopped.RequestId);
         Assert.Equal("RecursiveInvocationException", status!.LastError!.ErrorType);
         Assert.Equal(0, status.AttemptCount);
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while ((await fixture.Invoker.ListQueuesAsync()).All(q => q.Name != failures) && guard.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(async () => (await fixture.Invoker.ListQueuesAsync()).Any(q => q.Name == failures), $"the queue {failures}");
 
         Assert.Single(await fixture.Invoker.ReceiveMessagesAsync(failures, max: 10));
     }
@@ -73,11 +61,7 @@ public sealed class RecursionTests(ClusterFixture fixture)
 
         Assert.True(beyond.Count >= 25, $"expected the loop to run past 16 invocations, saw {beyond.Count}");
         Assert.All(beyond.Take(25), c => Assert.Equal(InvocationCondition.Success, c.Condition));
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while (!Completions(a, b).Any(c => c.Condition != InvocationCondition.Success) && guard.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(() => Completions(a, b).Any(c => c.Condition != InvocationCondition.Success), "the loop to be stopped", TimeSpan.FromSeconds(20));
 
         Assert.Contains(Completions(a, b), c => c.Condition == InvocationCondition.RetriesExhausted);
     }

@@ -14,8 +14,7 @@ public sealed class RoutingEndToEndTests(ClusterFixture fixture)
     private async Task<IReadOnlyList<QueueMessage>> DrainAsync(string queue, int expected)
     {
         var all = new List<QueueMessage>();
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while (all.Count < expected && guard.Elapsed < TimeSpan.FromSeconds(15))
+        await Eventually.TrueAsync(async () =>
         {
             foreach (var message in await fixture.Invoker.ReceiveMessagesAsync(queue, max: 10))
             {
@@ -23,12 +22,8 @@ public sealed class RoutingEndToEndTests(ClusterFixture fixture)
                 await fixture.Invoker.DeleteMessageAsync(queue, message.ReceiptHandle);
             }
 
-            if (all.Count < expected)
-            {
-                await Task.Delay(10);
-            }
-        }
-
+            return all.Count >= expected;
+        }, $"{expected} message(s) on {queue}");
         return all;
     }
 
@@ -90,11 +85,7 @@ public sealed class RoutingEndToEndTests(ClusterFixture fixture)
             envelope.GetProperty("resources").EnumerateArray().Select(r => r.GetString()));
 
         // Once the bus has handled the success record too, still nothing more reached the failures queue.
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while ((await fixture.Invoker.GetDestinationStatusAsync($"eventbus://{bus}")).Pending > 0 && guard.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.ReachAsync(() => fixture.Invoker.GetDestinationStatusAsync($"eventbus://{bus}"), s => s.Pending == 0, "the bus's deliveries");
 
         Assert.Equal(0, (await fixture.Invoker.GetDestinationStatusAsync($"eventbus://{bus}")).Pending);
         Assert.Empty(await fixture.Invoker.ReceiveMessagesAsync(failures, max: 10));

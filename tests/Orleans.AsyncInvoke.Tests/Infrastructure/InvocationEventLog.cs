@@ -88,7 +88,12 @@ public sealed class InvocationEventLog : IInvocationObserver
         }
         catch (TimeoutException)
         {
-            var seen = string.Join(", ", _events.Where(e => description.EndsWith(e.RequestId, StringComparison.Ordinal)).Select(e => $"{e.Kind}#{e.Attempt}"));
+            string seen;
+            lock (_gate)
+            {
+                seen = string.Join(", ", _events.Where(e => description.EndsWith(e.RequestId, StringComparison.Ordinal)).Select(e => $"{e.Kind}#{e.Attempt}"));
+            }
+
             throw new TimeoutException($"Expected {description}; saw only [{seen}].");
         }
     }

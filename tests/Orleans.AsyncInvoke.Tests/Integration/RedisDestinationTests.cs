@@ -89,20 +89,11 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
         // Every invocation is final (its record stored in its outbox) before the kill: only deliveries are cut short.
         foreach (var chunk in ids.Chunk(100))
         {
-            await Task.WhenAll(chunk.Select(async id =>
-            {
-                while ((await invoker.GetInvocationAsync(id))?.Phase != Orleans.AsyncInvoke.Invocations.InvocationPhase.Succeeded)
-                {
-                    await Task.Delay(20);
-                }
-            })).WaitAsync(Patience);
+            await Task.WhenAll(chunk.Select(id => Eventually.ReachAsync(
+                () => invoker.GetInvocationAsync(id), s => s?.Phase == Orleans.AsyncInvoke.Invocations.InvocationPhase.Succeeded, $"{id} to succeed", Patience)));
         }
 
-        var guard = System.Diagnostics.Stopwatch.StartNew();
-        while (received.Count < 300 && guard.Elapsed < Patience)
-        {
-            await Task.Delay(5);
-        }
+        await Eventually.TrueAsync(() => received.Count >= 300, "300 records at the webhook", Patience);
 
         first.Kill();
         var deliveredBeforeKill = received.Count;
@@ -112,11 +103,7 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
 
         // Nobody touches the destination: the restarted silo claims what the dead one held once its lease is over.
         await using var second = await silo.StartAsync();
-        guard.Restart();
-        while (received.Count < count && guard.Elapsed < Patience)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => received.Count >= count, "every record at the webhook", Patience);
 
         Assert.Equal(ids.Order(), received.Keys.Order());
         var duplicates = received.Values.Sum(n => n - 1);
