@@ -42,19 +42,30 @@ public sealed class RedisDeliveryStore(
 
     private const string AppendScript = AppendFunction + "\nreturn append_deliveries(1)";
 
-    private const string ClaimScript = """
+    /// <summary>The Lua that appends one delivery's five fields to a flat reply (read back by <c>Read</c>).</summary>
+    private const string ReadFunction = """
+        local function read_delivery(out, prefix, id)
+          local h = redis.call('HMGET', prefix .. 'dlv:' .. id, 'm', 'd', 'f', 'a', 'e')
+          if not h[1] then
+            return false
+          end
+          out[#out + 1] = h[1]
+          out[#out + 1] = h[2]
+          out[#out + 1] = h[3]
+          out[#out + 1] = h[4]
+          out[#out + 1] = h[5] or ''
+          return true
+        end
+        """;
+
+    private const string ClaimScript = ReadFunction + """
+
         local prefix = ARGV[1]
         local ids = redis.call('ZRANGEBYSCORE', prefix .. 'dlv:due', '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
         local out = {}
         for _, id in ipairs(ids) do
-          local h = redis.call('HMGET', prefix .. 'dlv:' .. id, 'm', 'd', 'f', 'a', 'e')
-          if h[1] then
+          if read_delivery(out, prefix, id) then
             redis.call('ZADD', prefix .. 'dlv:due', ARGV[3], id)
-            out[#out + 1] = h[1]
-            out[#out + 1] = h[2]
-            out[#out + 1] = h[3]
-            out[#out + 1] = h[4]
-            out[#out + 1] = h[5] or ''
           else
             redis.call('ZREM', prefix .. 'dlv:due', id)
           end
@@ -108,19 +119,13 @@ public sealed class RedisDeliveryStore(
         return 0
         """;
 
-    private const string ListParkedScript = """
+    private const string ListParkedScript = ReadFunction + """
+
         local prefix = ARGV[1]
         local ids = redis.call('ZRANGE', prefix .. 'dlv:parked:' .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[3]) + tonumber(ARGV[4]) - 1)
         local out = {}
         for _, id in ipairs(ids) do
-          local h = redis.call('HMGET', prefix .. 'dlv:' .. id, 'm', 'd', 'f', 'a', 'e')
-          if h[1] then
-            out[#out + 1] = h[1]
-            out[#out + 1] = h[2]
-            out[#out + 1] = h[3]
-            out[#out + 1] = h[4]
-            out[#out + 1] = h[5] or ''
-          end
+          read_delivery(out, prefix, id)
         end
         return out
         """;

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Functions;
-using Orleans.AsyncInvoke.Hosting;
 
 namespace Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 
