@@ -1,0 +1,61 @@
+namespace Orleans.AsyncInvoke.Destinations;
+
+/// <summary>The claim loop: every <c>WakeUpInterval</c>, or at once when nudged, it claims what is due from the index.</summary>
+public sealed partial class DeliveryPump
+{
+    /// <summary>Claims what is due now and hands it to the lanes; returns how many were claimed.</summary>
+    public async Task<int> PumpOnceAsync()
+    {
+        var room = Math.Min(ClaimSize, _options.DeliveriesInFlight - Held);
+        if (room <= 0)
+        {
+            return 0;
+        }
+
+        var due = await _store.ClaimDueAsync(_clock.UtcNow, Lease, room);
+        Submit(due);
+        return due.Count;
+    }
+
+    private Task Start(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            // A fresh signal before looking: a nudge from here on wakes the wait below.
+            var nudge = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _nudge, nudge);
+            var claimed = 0;
+            try
+            {
+                claimed = await PumpOnceAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The store is unreachable: nothing is lost, the deliveries wait in the index.
+                LogPumpFailed(_logger, ex);
+            }
+
+            if (claimed < ClaimSize)
+            {
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                await Task.WhenAny(Task.Delay(_options.WakeUpInterval, _clock.Time, wake.Token), nudge.Task);
+                await wake.CancelAsync();
+            }
+        }
+    }
+}
