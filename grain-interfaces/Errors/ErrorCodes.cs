@@ -25,25 +25,28 @@ public static class ErrorCodes
     public const string Service = "ServiceException";
 
     /// <summary>Creates a 404 <c>ResourceNotFoundException</c>.</summary>
-    public static AsyncInvokeException NotFound(string message) => new(ResourceNotFound, 404, message);
+    public static AsyncInvokeException NotFound(string message) => new(ResourceNotFound, message);
 
     /// <summary>Creates a 400 <c>InvalidParameterValueException</c>.</summary>
-    public static AsyncInvokeException InvalidParameter(string message) => new(InvalidParameterValue, 400, message);
+    public static AsyncInvokeException InvalidParameter(string message) => new(InvalidParameterValue, message);
 
     /// <summary>Creates a 400 <c>ValidationException</c> listing every violated constraint, as Lambda words it.</summary>
     public static AsyncInvokeException ValidationFailed(IReadOnlyList<string> violations)
     {
         var count = violations.Count;
         var noun = count == 1 ? "error" : "errors";
-        return new(Validation, 400, $"{count} validation {noun} detected: {string.Join("; ", violations)}");
+        return new(Validation, $"{count} validation {noun} detected: {string.Join("; ", violations)}");
     }
 
     /// <summary>Creates a 409 <c>ResourceConflictException</c>.</summary>
-    public static AsyncInvokeException Conflict(string message) => new(ResourceConflict, 409, message);
+    public static AsyncInvokeException Conflict(string message) => new(ResourceConflict, message);
 
     /// <summary>Creates a 413 <c>RequestTooLargeException</c>.</summary>
-    public static AsyncInvokeException TooLarge(string message) => new(RequestTooLarge, 413, message);
+    public static AsyncInvokeException TooLarge(string message) => new(RequestTooLarge, message);
 
     /// <summary>Creates a 429 <c>TooManyRequestsException</c>.</summary>
-    public static AsyncInvokeException Throttled(string message) => new(TooManyRequests, 429, message);
+    public static AsyncInvokeException Throttled(string message) => new(TooManyRequests, message);
+
+    /// <summary>Creates a 500 <c>ServiceException</c>: the runtime failed, the caller may try again.</summary>
+    public static AsyncInvokeException ServiceFailure(string message) => new(Service, message);
 }

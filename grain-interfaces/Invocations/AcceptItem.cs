@@ -28,9 +28,6 @@ public sealed record AcceptOutcome
     /// <summary>The Lambda error code, when refused.</summary>
     [Id(2)] public string? ErrorCode { get; init; }
 
-    /// <summary>The HTTP status of the error, when refused.</summary>
-    [Id(3)] public int StatusCode { get; init; }
-
     /// <summary>The error message, when refused.</summary>
     [Id(4)] public string? ErrorMessage { get; init; }
 
@@ -43,9 +40,9 @@ public sealed record AcceptOutcome
 
     /// <summary>A refusal carrying <paramref name="error"/>.</summary>
     public static AcceptOutcome Refused(string requestId, AsyncInvokeException error) =>
-        new() { RequestId = requestId, ErrorCode = error.ErrorCode, StatusCode = error.StatusCode, ErrorMessage = error.Message };
+        new() { RequestId = requestId, ErrorCode = error.ErrorCode, ErrorMessage = error.Message };
 
     /// <summary>The qualifier, or the refusal as the exception it was.</summary>
     public string QualifierOrThrow() =>
-        ErrorCode is null ? Qualifier ?? "" : throw new AsyncInvokeException(ErrorCode, StatusCode, ErrorMessage ?? ErrorCode);
+        ErrorCode is null ? Qualifier ?? "" : throw new AsyncInvokeException(ErrorCode, ErrorMessage ?? ErrorCode);
 }

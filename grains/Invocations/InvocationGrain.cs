@@ -101,7 +101,7 @@ public sealed partial class InvocationGrain(
             ScheduleTimer(S.NextAttemptAt ?? clock.UtcNow);
         }
 
-        return _state?.ToStatus(RequestId) ?? throw new AsyncInvokeException("ServiceException", 500, "The invocation was stored but could not be read back.");
+        return _state?.ToStatus(RequestId) ?? throw ErrorCodes.ServiceFailure("The invocation was stored but could not be read back.");
     }
 
     public Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt, ResolvedFunction function)

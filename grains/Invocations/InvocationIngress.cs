@@ -125,7 +125,7 @@ public sealed partial class InvocationIngress
                 // Not stored, so not acknowledged: the caller sees a service error and may send it again.
                 LogStoreFailed(_logger, ex, requestId);
                 spans[i]?.SetStatus(ActivityStatusCode.Error, ex.Message);
-                outcomes[i] = AcceptOutcome.Refused(requestId, new AsyncInvokeException("ServiceException", 500, "The event could not be stored; it was not accepted. Try again."));
+                outcomes[i] = AcceptOutcome.Refused(requestId, ErrorCodes.ServiceFailure("The event could not be stored; it was not accepted. Try again."));
             }
             finally
             {

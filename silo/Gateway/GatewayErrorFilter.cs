@@ -13,7 +13,7 @@ internal sealed partial class GatewayErrorFilter(ILogger<GatewayErrorFilter> log
         }
         catch (AsyncInvokeException ex)
         {
-            return Error(ex.StatusCode, ex.ErrorCode, ex.Message);
+            return Error(ErrorStatus.Of(ex.ErrorCode), ex.ErrorCode, ex.Message);
         }
         catch (LambdaRequestException ex)
         {

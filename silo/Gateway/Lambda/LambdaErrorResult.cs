@@ -15,8 +15,8 @@ internal sealed class LambdaErrorResult(string code, int status, string message,
     };
 
     public static LambdaErrorResult From(AsyncInvokeException ex) => ex.ErrorCode == ErrorCodes.TooManyRequests
-        ? new(ex.ErrorCode, ex.StatusCode, ex.Message, "ReservedFunctionConcurrentInvocationLimitExceeded", 1)
-        : new(ex.ErrorCode, ex.StatusCode, ex.Message);
+        ? new(ex.ErrorCode, ErrorStatus.Of(ex.ErrorCode), ex.Message, "ReservedFunctionConcurrentInvocationLimitExceeded", 1)
+        : new(ex.ErrorCode, ErrorStatus.Of(ex.ErrorCode), ex.Message);
 
     public string Code => code;
 

@@ -289,7 +289,6 @@ public sealed class InvocationLifecycleTests(ClusterFixture fixture)
         var ex = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.InvokeEventAsync("no-such-function", []));
 
         Assert.Equal(ErrorCodes.ResourceNotFound, ex.ErrorCode);
-        Assert.Equal(404, ex.StatusCode);
         Assert.Equal("Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function", ex.Message);
     }
 
@@ -301,7 +300,6 @@ public sealed class InvocationLifecycleTests(ClusterFixture fixture)
         var ex = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.InvokeEventAsync(fn, new byte[(1024 * 1024) + 1]));
 
         Assert.Equal(ErrorCodes.RequestTooLarge, ex.ErrorCode);
-        Assert.Equal(413, ex.StatusCode);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
         await invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { OnSuccess = $"http://127.0.0.1:{port}/callback/", HasDestinationConfig = true });
 
         var id = await invoker.InvokeEventAsync(fn, Encoding.UTF8.GetBytes("""{"survive":true}"""));
-        await first.WaitForLineAsync(id, "failed (attempt 1").WaitAsync(Patience);
+        await Eventually.TrueAsync(async () => await silo.DeliveryFailuresAsync($"http://127.0.0.1:{port}/callback/") >= 1, "a failed delivery", Patience);
         first.Kill();
         await client.StopAsync();
         client.Dispose();

@@ -48,4 +48,26 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
         await host.StartAsync();
         return (host, host.Services.GetRequiredService<IAsyncInvoker>());
     }
+
+    /// <summary>
+    /// Whether the invocation is final, read from Redis without touching its grain (a status read would activate it
+    /// and run what is due): final invocations wait in the <c>wake:finished</c> index.
+    /// </summary>
+    public async Task<bool> IsFinalAsync(string requestId)
+    {
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return await connection.GetDatabase().SortedSetScoreAsync($"asyncinvoke:{ServiceId}:wake:finished", requestId) is not null;
+    }
+
+    /// <summary>Waits until every invocation is final, without touching their grains.</summary>
+    public Task WaitFinalAsync(IEnumerable<string> requestIds, TimeSpan patience) =>
+        Task.WhenAll(requestIds.Select(id => Infrastructure.Eventually.TrueAsync(() => IsFinalAsync(id), $"{id} to be final", patience)));
+
+    /// <summary>Failed delivery attempts to a destination (canonical key), read from its counters in Redis.</summary>
+    public async Task<long> DeliveryFailuresAsync(string destination)
+    {
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var failures = await connection.GetDatabase().HashGetAsync($"asyncinvoke:{ServiceId}:dlv:counters:{destination}", "failures");
+        return failures.HasValue ? (long)failures : 0;
+    }
 }
