@@ -6,15 +6,17 @@ using Orleans.AsyncInvoke.Hosting;
 
 namespace Orleans.AsyncInvoke.Tests.Runtimes;
 
-/// <summary>The real runtimes behind a <see cref="FunctionRunner"/> on the system clock.</summary>
+/// <summary>The real runtimes behind a <see cref="FunctionRunner"/>, on the system clock or on the one a test gives.</summary>
 internal sealed class RuntimeHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public RuntimeHarness(int maxResponseBytes = 6 * 1024 * 1024)
+    public RuntimeHarness(int maxResponseBytes = 6 * 1024 * 1024, TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton(Time);
         services.AddAsyncInvoke();
         services.Configure<AsyncInvokeOptions>(o => o.MaxResponseBytes = maxResponseBytes);
         _services = services.BuildServiceProvider();
@@ -22,6 +24,9 @@ internal sealed class RuntimeHarness : IDisposable
     }
 
     public FunctionRunner Runner { get; }
+
+    /// <summary>The clock the runtimes and their deadlines run on.</summary>
+    public TimeProvider Time { get; }
 
     public static FunctionDefinition Function(string target, double timeoutSeconds = 10, Dictionary<string, string>? environment = null) => new()
     {
@@ -31,21 +36,21 @@ internal sealed class RuntimeHarness : IDisposable
         Environment = environment ?? [],
     };
 
-    public static FunctionContext Context(string payload = "{}", int attempt = 1, string requestId = "req-1") => new()
+    public static FunctionContext Context(string payload = "{}", int attempt = 1, string requestId = "req-1", TimeProvider? time = null) => new()
     {
         RequestId = requestId,
         FunctionName = "fn",
         ExecutedVersion = "$LATEST",
         Attempt = attempt,
         Payload = System.Text.Encoding.UTF8.GetBytes(payload),
-        Deadline = DateTimeOffset.UtcNow.AddSeconds(10),
+        Deadline = (time ?? TimeProvider.System).GetUtcNow().AddSeconds(10),
         Environment = new Dictionary<string, string>(),
         TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-        Time = TimeProvider.System,
+        Time = time ?? TimeProvider.System,
     };
 
     public Task<AttemptResult> RunAsync(FunctionDefinition function, FunctionContext? context = null) =>
-        Runner.RunAsync(function, context ?? Context());
+        Runner.RunAsync(function, context ?? Context(time: Time));
 
     public void Dispose() => _services.Dispose();
 }
