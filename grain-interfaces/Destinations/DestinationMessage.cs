@@ -29,6 +29,12 @@ public sealed record DestinationMessage
 
     /// <summary>The invocation's W3C trace context, so the delivery joins its trace.</summary>
     [Id(6)] public string? TraceParent { get; init; }
+
+    /// <summary>
+    /// The event was stopped by the recursive-loop guard: its record still reaches queues, topics, buses and webhooks,
+    /// but it starts no further invocation on any path (function destinations, subscriptions, rule targets).
+    /// </summary>
+    [Id(7)] public bool EndsChain { get; init; }
 }
 
 /// <summary>The state of one destination's deliveries.</summary>

@@ -19,7 +19,7 @@ public sealed partial class DeliveryPump
         try
         {
             var verdict = _retries.AfterThrottle(failed.Attempts, null, failed.FirstAttemptAt, _options.DeliveryRetryWindow);
-            if (verdict.DueAt is { } due)
+            if (error is not PermanentDeliveryException && verdict.DueAt is { } due)
             {
                 await _store.RetryAtAsync(failed, due);
                 LogRetrying(_logger, lane.Key, delivery.Message.Id, failed.Attempts, error.Message, due);

@@ -43,7 +43,7 @@ public static class RecordFormats
             }
 
             using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            using (var w = new Utf8JsonWriter(buffer, ReadableJson.Writer))
             {
                 w.WriteStartObject();
                 Copy(w, root, "version", "version");

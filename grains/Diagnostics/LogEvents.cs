@@ -38,6 +38,7 @@ internal static class LogEvents
     public const int DeliveryPumpFailed = 2402;
     public const int DeliveryAcknowledgeFailed = 2403;
     public const int DeliveriesMigrated = 2404;
+    public const int DeliveryChainEnded = 2405;
 
     public const int LambdaGatewayFailure = 3000;
     public const int GatewayFailure = 3001;

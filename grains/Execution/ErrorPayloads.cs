@@ -9,7 +9,7 @@ public static class ErrorPayloads
     public static byte[] Serialize(string errorType, string errorMessage)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ReadableJson.Writer))
         {
             writer.WriteStartObject();
             writer.WriteString("errorMessage", errorMessage);

@@ -11,6 +11,9 @@ namespace Orleans.AsyncInvoke.Invocations;
 /// </summary>
 public static class HandOffBuilder
 {
+    /// <summary>The error type of an event stopped by the recursive-loop guard.</summary>
+    public const string RecursiveInvocation = "RecursiveInvocationException";
+
     /// <summary>Longest <c>ErrorMessage</c> attribute of a dead-letter message, in UTF-8 bytes.</summary>
     public const int MaxErrorMessageBytes = 1024;
 
@@ -24,6 +27,8 @@ public static class HandOffBuilder
 
         var deliveries = new List<Delivery>(2);
         var success = state.Condition == InvocationCondition.Success;
+        // An event the recursive-loop guard stopped hands over its record and raw event once, and nothing after it.
+        var endsChain = state.LastError?.ErrorType == RecursiveInvocation;
         var destination = success ? function.Config?.OnSuccess : function.Config?.OnFailure;
         if (destination is not null && state.Record is not null && Delivery.To(destination, new DestinationMessage
         {
@@ -33,6 +38,7 @@ public static class HandOffBuilder
             Condition = state.Condition,
             ChainDepth = state.ChainDepth,
             TraceParent = state.TraceParent,
+            EndsChain = endsChain,
         }, now) is { } record)
         {
             deliveries.Add(record);
@@ -45,6 +51,7 @@ public static class HandOffBuilder
             RequestId = requestId,
             Condition = state.Condition,
             TraceParent = state.TraceParent,
+            EndsChain = endsChain,
             Attributes = new Dictionary<string, string>
             {
                 ["RequestID"] = requestId,

@@ -107,9 +107,9 @@ public sealed partial class InvocationGrain
         {
             // A loop of function destinations: stop the event and send it down the failure path, as Lambda does.
             var message = $"The event went through more than {MaxChainDepth} invocations in one chain of function destinations; it was stopped (RecursiveLoop is Terminate).";
-            S.LastError = new ErrorInfo("RecursiveInvocationException", message);
+            S.LastError = new ErrorInfo(HandOffBuilder.RecursiveInvocation, message);
             LogRecursionStopped(logger, RequestId, S.FunctionName, S.ChainDepth);
-            await FinishAsync(InvocationCondition.RetriesExhausted, function, responsePayload: ErrorPayloads.Serialize("RecursiveInvocationException", message), functionError: true);
+            await FinishAsync(InvocationCondition.RetriesExhausted, function, responsePayload: ErrorPayloads.Serialize(HandOffBuilder.RecursiveInvocation, message), functionError: true);
             return true;
         }
 

@@ -24,7 +24,7 @@ public static class InvocationRecordBuilder
     {
         using var buffer = new MemoryStream();
         // Relaxed escaping keeps non-ASCII text as it was sent instead of turning it into \u escapes.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, ReadableJson.Writer))
         {
             writer.WriteStartObject();
             writer.WriteString("version", "1.0");

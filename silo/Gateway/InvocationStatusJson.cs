@@ -10,7 +10,7 @@ internal static class InvocationStatusJson
     public static string Write(InvocationStatus s)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, ReadableJson.Writer))
         {
             w.WriteStartObject();
             w.WriteString("requestId", s.RequestId);

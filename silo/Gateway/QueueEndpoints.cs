@@ -16,7 +16,9 @@ internal static partial class QueueEndpoints
         group.MapPost("/queues/{name}/messages", SendAsync);
         group.MapGet("/queues/{name}/messages", ReceiveAsync);
         group.MapDelete("/queues/{name}/messages/{receiptHandle}", DeleteAsync);
-        group.MapDelete("/queues/{name}/messages", PurgeAsync);
+        // Deleting every message has a route of its own: a missing receipt handle must never reach it.
+        group.MapDelete("/queues/{name}/messages", MissingReceiptHandle);
+        group.MapPost("/queues/{name}/purge", PurgeAsync);
         group.MapGet("/destinations", StatusAsync);
         group.MapGet("/destinations/parked", ParkedAsync);
         group.MapPost("/destinations/redrive", RedriveAsync);
@@ -65,9 +67,21 @@ internal static partial class QueueEndpoints
         }
     }
 
+    private static IResult MissingReceiptHandle(string name)
+    {
+        EnsureName(name);
+        return GatewayErrorFilter.Error(400, "MissingParameter",
+            $"A receipt handle is required: DELETE /queues/{name}/messages/{{receiptHandle}}. To delete every message, POST /queues/{name}/purge.");
+    }
+
     private static async Task<IResult> DeleteAsync(string name, string receiptHandle, IGrainFactory grains)
     {
         EnsureName(name);
+        if (!ReceiptHandle().IsMatch(receiptHandle))
+        {
+            return GatewayErrorFilter.Error(400, "ReceiptHandleIsInvalid", $"The receipt handle {receiptHandle} is malformed: use the receiptHandle a receive returned.");
+        }
+
         return await grains.GetGrain<IQueueGrain>(name).DeleteAsync(receiptHandle)
             ? Results.NoContent()
             : GatewayErrorFilter.Error(404, "ReceiptHandleIsInvalid", $"The receipt handle {receiptHandle} is not valid (unknown, deleted, or received again since).");
@@ -80,10 +94,10 @@ internal static partial class QueueEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> StatusAsync(string uri, IGrainFactory grains) =>
+    private static async Task<IResult> StatusAsync(string? uri, IGrainFactory grains) =>
         Results.Json(await Destination(grains, uri).GetStatusAsync(), JsonOptions);
 
-    private static async Task<IResult> ParkedAsync(HttpContext http, string uri, IGrainFactory grains)
+    private static async Task<IResult> ParkedAsync(HttpContext http, string? uri, IGrainFactory grains)
     {
         var offset = LambdaRequest.QueryInt(http.Request, "offset") ?? 0;
         var limit = LambdaRequest.QueryInt(http.Request, "limit") ?? 100;
@@ -96,13 +110,15 @@ internal static partial class QueueEndpoints
         return Results.Json(new { parked = page, next = page.Count == limit ? offset + limit : (int?)null }, JsonOptions);
     }
 
-    private static async Task<IResult> RedriveAsync(string uri, IGrainFactory grains) =>
+    private static async Task<IResult> RedriveAsync(string? uri, IGrainFactory grains) =>
         Results.Json(new { redriven = await Destination(grains, uri).RedriveAsync() });
 
-    private static IDestinationGrain Destination(IGrainFactory grains, string uri) =>
-        DestinationAddress.TryParse(uri) is null
-            ? throw ErrorCodes.InvalidParameter($"The destination ARN {uri} is invalid.")
-            : grains.GetGrain<IDestinationGrain>(uri);
+    private static IDestinationGrain Destination(IGrainFactory grains, string? uri) =>
+        string.IsNullOrEmpty(uri)
+            ? throw ErrorCodes.InvalidParameter("The query parameter uri is required: the destination's URI or ARN (queue://q, arn:aws:sqs:…:q, https://…).")
+            : DestinationAddress.TryParse(uri) is null
+                ? throw ErrorCodes.InvalidParameter($"The destination ARN {uri} is invalid.")
+                : grains.GetGrain<IDestinationGrain>(uri);
 
     private static void EnsureName(string name)
     {
@@ -112,8 +128,12 @@ internal static partial class QueueEndpoints
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions JsonOptions = ReadableJson.Web;
 
     [GeneratedRegex("^[a-zA-Z0-9_.-]{1,256}$", RegexOptions.CultureInvariant)]
     private static partial Regex QueueName();
+
+    /// <summary>What a receive hands out: the message id, the receive count and a random part.</summary>
+    [GeneratedRegex(@"^[^\s]{1,300}\.[0-9]{1,10}\.[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ReceiptHandle();
 }

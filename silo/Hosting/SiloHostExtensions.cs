@@ -20,6 +20,8 @@ public static partial class SiloHostExtensions
         builder.Services.AddOptions<WebhookOptions>().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         builder.AddAsyncInvokeTelemetry();
+        // Bodies for people and SDKs: no HTML escaping of quotes in any JSON the gateway writes.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         return builder;
     }
 

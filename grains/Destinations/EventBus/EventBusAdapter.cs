@@ -53,7 +53,7 @@ internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, I
         }
 
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = new Utf8JsonWriter(buffer, ReadableJson.Writer))
         {
             w.WriteStartObject();
             w.WriteString("version", "0");

@@ -32,7 +32,7 @@ internal sealed class LambdaErrorResult(string code, int status, string message,
         }
 
         response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(response.Body);
+        await using var writer = new Utf8JsonWriter(response.Body, ReadableJson.Writer);
         writer.WriteStartObject();
         writer.WriteString("Type", status >= 500 ? "Service" : "User");
         writer.WriteString(CapitalisedMessage.Contains(code) ? "Message" : "message", message);

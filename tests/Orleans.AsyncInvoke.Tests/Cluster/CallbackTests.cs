@@ -39,7 +39,7 @@ public sealed class CallbackTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Callback_ForAFailedInvocation_CarriesStatus500AndTheError()
+    public async Task Callback_WhenTheInvocationFails_CarriesStatus500AndTheError()
     {
         await using var receiver = new CallbackReceiver();
         var fn = await fixture.CreateFunctionAsync("dotnet:fail");

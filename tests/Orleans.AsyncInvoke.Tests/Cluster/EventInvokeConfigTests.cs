@@ -11,7 +11,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     private IAsyncInvoker Invoker => fixture.Invoker;
 
     [Fact]
-    public async Task Put_OverwritesAndDropsOmittedSettings()
+    public async Task Put_WhenAConfigExists_OverwritesItAndDropsOmittedSettings()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         await Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { MaximumRetryAttempts = 1, MaximumEventAgeInSeconds = 300, OnSuccess = "queue://done", HasDestinationConfig = true });
@@ -27,7 +27,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Update_MergesIntoTheExistingSettings()
+    public async Task Update_WhenAConfigExists_MergesIntoItsSettings()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         await Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { MaximumRetryAttempts = 1, OnFailure = "queue://failed", HasDestinationConfig = true });
@@ -64,7 +64,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Delete_RemovesTheConfig()
+    public async Task Delete_WhenAConfigExists_RemovesIt()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         await Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { MaximumRetryAttempts = 2 });
@@ -76,7 +76,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task List_ReturnsTheConfigsOfTheFunction()
+    public async Task List_WhenTheFunctionHasAConfig_ReturnsItAndValidatesMaxItems()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var put = await Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { MaximumRetryAttempts = 2 });
@@ -90,7 +90,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task PutAndUpdate_WithoutAnySetting_AreRefused()
+    public async Task PutAndUpdate_WhenNoSettingIsGiven_AreRefused()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
 
@@ -103,7 +103,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Put_WithAnEmptyDestinationConfig_IsASetting()
+    public async Task Put_WhenGivenAnEmptyDestinationConfig_CountsItAsASetting()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
 
@@ -119,7 +119,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     [InlineData(null, 59, "1 validation error detected: Value '59' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60")]
     [InlineData(null, 21601, "1 validation error detected: Value '21601' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value less than or equal to 21600")]
     [InlineData(5, 10, "2 validation errors detected: Value '5' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2; Value '10' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60")]
-    public async Task Put_WithOutOfRangeNumbers_NamesTheFieldAndTheBound(int? retries, int? age, string expected)
+    public async Task Put_WhenNumbersAreOutOfRange_NamesTheFieldAndTheBound(int? retries, int? age, string expected)
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
 
@@ -129,7 +129,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Put_WithTheFunctionAsItsOwnDestination_IsRefused()
+    public async Task Put_WhenTheFunctionIsItsOwnDestination_IsRefused()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
 
@@ -145,7 +145,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     [InlineData("arn:aws:dynamodb:us-east-1:000000000000:table/t")]
     [InlineData("ftp://example.com/x")]
     [InlineData("arn:aws:s3:::bucket-for-success")]
-    public async Task Put_WithAnUnsupportedOrMissingDestination_IsRefused(string destination)
+    public async Task Put_WhenTheDestinationIsUnsupportedOrMissing_IsRefused(string destination)
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
 
@@ -156,7 +156,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Put_WithExistingFunctionAndBucketDestinations_IsAccepted()
+    public async Task Put_WhenDestinationsAreAnExistingFunctionAndABucket_IsAccepted()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var other = await fixture.CreateFunctionAsync("dotnet:echo");
@@ -172,7 +172,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Config_OnUnknownFunctionOrQualifier_FailsWithResourceNotFound()
+    public async Task Config_WhenTheFunctionOrQualifierIsUnknown_FailsWithResourceNotFound()
     {
         var missing = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.PutEventInvokeConfigAsync("nope", new EventInvokeConfigInput { MaximumRetryAttempts = 1 }));
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
@@ -183,7 +183,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task RetryConfig_IsWhatTheNextAttemptUses()
+    public async Task RetryConfig_WhenPut_IsWhatTheNextAttemptUses()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:fail");
         await Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { MaximumRetryAttempts = 1 });

@@ -11,7 +11,7 @@ public sealed class FunctionDefinitionTests(ClusterFixture fixture)
     private IAsyncInvoker Invoker => fixture.Invoker;
 
     [Fact]
-    public async Task ConfiguredFunctions_ExistWhenTheSiloStarts()
+    public async Task ConfiguredFunctions_WhenTheSiloStarts_Exist()
     {
         var echo = await Invoker.GetFunctionAsync("echo");
 
@@ -22,7 +22,7 @@ public sealed class FunctionDefinitionTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Create_ThenGetListUpdateDelete_RoundTrips()
+    public async Task Create_WhenFollowedByUpdateListAndDelete_RoundTrips()
     {
         var name = $"fn-{Guid.NewGuid():N}";
         var created = await Invoker.CreateFunctionAsync(name, new FunctionDefinitionInput
@@ -70,7 +70,7 @@ public sealed class FunctionDefinitionTests(ClusterFixture fixture)
     [Theory]
     [InlineData("dotnet:no-such-handler", "No .NET handler named 'no-such-handler' is registered in this runtime.")]
     [InlineData("gopher://x", "Unsupported target 'gopher://x': use dotnet:<handler>, http(s)://<url>, customhandler+http://<host:port> or exec:<command>.")]
-    public async Task Create_WithATargetThatCannotRun_IsRefused(string target, string message)
+    public async Task Create_WhenTheTargetCannotRun_IsRefused(string target, string message)
     {
         var ex = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.CreateFunctionAsync($"bad-{Guid.NewGuid():N}", new FunctionDefinitionInput { Target = target }));
 
@@ -80,7 +80,7 @@ public sealed class FunctionDefinitionTests(ClusterFixture fixture)
     [Theory]
     [InlineData(0, "Value '0' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1")]
     [InlineData(901, "Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900")]
-    public async Task Create_WithTimeoutOutOfRange_IsRefused(int seconds, string violation)
+    public async Task Create_WhenTheTimeoutIsOutOfRange_IsRefused(int seconds, string violation)
     {
         var ex = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.CreateFunctionAsync($"t-{Guid.NewGuid():N}", new FunctionDefinitionInput { Target = "dotnet:echo", Timeout = TimeSpan.FromSeconds(seconds) }));
 
@@ -90,7 +90,7 @@ public sealed class FunctionDefinitionTests(ClusterFixture fixture)
     [Theory]
     [InlineData("has space")]
     [InlineData("this-name-is-far-too-long-to-be-a-lambda-function-name-0123456789")]
-    public async Task Create_WithAnInvalidName_IsRefused(string name)
+    public async Task Create_WhenTheNameIsInvalid_IsRefused(string name)
     {
         var ex = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.CreateFunctionAsync(name, new FunctionDefinitionInput { Target = "dotnet:echo" }));
 

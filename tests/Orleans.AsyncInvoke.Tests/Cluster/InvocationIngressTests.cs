@@ -12,7 +12,7 @@ public sealed class InvocationIngressTests(ClusterFixture fixture)
     private IInvocationIngressGrain Ingress => fixture.Cluster.Client.GetGrain<IInvocationIngressGrain>(0);
 
     [Fact]
-    public async Task Accept_AMixedBatch_AnswersEachItemInOrder_AndRunsOnlyTheAcceptedOnes()
+    public async Task Accept_WhenTheBatchIsMixed_AnswersEachItemInOrderAndRunsOnlyTheAcceptedOnes()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var ok = RequestIds.New();
@@ -42,7 +42,7 @@ public sealed class InvocationIngressTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Accept_TheSameIdTwiceInOneBatchAndAgainLater_StoresAndRunsItOnce()
+    public async Task Accept_WhenTheSameIdArrivesTwiceInABatchAndAgainLater_StoresAndRunsItOnce()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var id = RequestIds.New();
@@ -59,7 +59,7 @@ public sealed class InvocationIngressTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ALongRetryWait_DeactivatesTheInvocation_AndTheWakeUpIndexRunsTheRetryWhenDue()
+    public async Task RetryWait_WhenLong_DeactivatesTheInvocationAndTheWakeUpIndexRunsTheRetryWhenDue()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:flaky");
         var id = await fixture.Invoker.InvokeEventAsync(fn, []);
@@ -79,7 +79,7 @@ public sealed class InvocationIngressTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Accept_AfterAStatusReadOfTheSameId_StartsAtOnce()
+    public async Task Accept_WhenTheSameIdWasReadFirst_StartsAtOnce()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var id = RequestIds.New();

@@ -166,7 +166,7 @@ public sealed class InvocationLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ZeroReservedConcurrency_SendsEventStraightToFailureWithoutAnAttempt()
+    public async Task ReservedConcurrency_WhenZero_SendsTheEventStraightToFailureWithoutAnAttempt()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo", reservedConcurrency: 0);
         var id = await Invoker.InvokeEventAsync(fn, Encoding.UTF8.GetBytes("\"x\""));
@@ -244,7 +244,7 @@ public sealed class InvocationLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ReservedConcurrency_HoldsAcrossSilos()
+    public async Task ReservedConcurrency_WhenTheClusterHasTwoSilos_HoldsAcrossBoth()
     {
         Assert.Equal(2, fixture.Cluster.Silos.Count);
         var fn = await fixture.CreateFunctionAsync("dotnet:sleep", timeout: TimeSpan.FromSeconds(30), reservedConcurrency: 2);
@@ -303,7 +303,7 @@ public sealed class InvocationLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task RequestResponse_ReturnsTheResponseOrTheFunctionError()
+    public async Task RequestResponse_WhenInvoked_ReturnsTheResponseOrTheFunctionError()
     {
         var ok = await Invoker.InvokeAsync(new InvokeRequest { FunctionName = "echo", Payload = Encoding.UTF8.GetBytes("""{"a":1}"""), InvocationType = InvocationType.RequestResponse });
         var failed = await Invoker.InvokeAsync(new InvokeRequest { FunctionName = await fixture.CreateFunctionAsync("dotnet:fail"), Payload = Encoding.UTF8.GetBytes("""{"message":"nope"}"""), InvocationType = InvocationType.RequestResponse });

@@ -9,7 +9,7 @@ namespace Orleans.AsyncInvoke.Tests.Cluster;
 public sealed class InvocationTickTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task DuplicateTicks_BeforeTheRetryIsDue_RunNothing()
+    public async Task DuplicateTicks_WhenTheRetryIsNotDue_RunNothing()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:flaky");
         var id = await fixture.Invoker.InvokeEventAsync(fn, []);
@@ -41,7 +41,7 @@ public sealed class InvocationTickTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Retention_KeepsAFinishedInvocationReadableThenClearsIt()
+    public async Task Retention_WhenAnInvocationFinishes_KeepsItReadableThenClearsIt()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var id = await fixture.Invoker.InvokeEventAsync(fn, []);
@@ -59,7 +59,7 @@ public sealed class InvocationTickTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Tick_ForAnUnknownRequestId_CreatesNothing()
+    public async Task Tick_WhenTheRequestIdIsUnknown_CreatesNothing()
     {
         var id = RequestIds.New();
 

@@ -14,7 +14,7 @@ namespace Orleans.AsyncInvoke.Tests.Cluster;
 public sealed class RuntimeLifecycleTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task HttpFunction_ThatFailsTwice_SucceedsOnTheThirdAttemptWithXAttempt3()
+    public async Task HttpFunction_WhenItFailsTwice_SucceedsOnTheThirdAttemptWithXAttempt3()
     {
         await using var server = new FunctionServer((c, body) =>
             c.Request.Headers["X-Attempt"] == "3"
@@ -39,7 +39,7 @@ public sealed class RuntimeLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task HttpFunction_When429_BacksOffAsAThrottleWithoutConsumingRetries()
+    public async Task HttpFunction_WhenTheAnswerIs429_BacksOffAsAThrottleWithoutConsumingRetries()
     {
         var calls = 0;
         await using var server = new FunctionServer((c, body) =>
@@ -66,7 +66,7 @@ public sealed class RuntimeLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task HttpFunction_ReservedConcurrency_HoldsTheSecondEventUntilTheFirstEnds()
+    public async Task HttpFunction_WhenReservedConcurrencyIsOne_HoldsTheSecondEventUntilTheFirstEnds()
     {
         var release = new TaskCompletionSource();
         await using var server = new FunctionServer(async (c, body) =>
@@ -94,7 +94,7 @@ public sealed class RuntimeLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ProcessFunction_SeesTheSameRequestIdAndAttempt2OnItsRetry()
+    public async Task ProcessFunction_WhenRetried_SeesTheSameRequestIdAndAttempt2()
     {
         var log = Path.Combine(Directory.CreateTempSubdirectory("asyncinvoke-retry-").FullName, "seen");
         var script = $$"""exec:sh -c 'echo "$ASYNCINVOKE_REQUEST_ID $ASYNCINVOKE_ATTEMPT" >> {{log}}; [ "$ASYNCINVOKE_ATTEMPT" -ge 2 ] && cat || { echo "attempt $ASYNCINVOKE_ATTEMPT refused" >&2; exit 1; }'""";
@@ -111,7 +111,7 @@ public sealed class RuntimeLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Samples_NodeHttpFunctionCustomHandlerAndProcessFunction_RunAsDocumented()
+    public async Task Samples_WhenInvokedThroughTheCluster_RunAsDocumented()
     {
         var samples = Path.Combine(RepositoryRoot(), "samples");
         var httpPort = FreePort.Next();

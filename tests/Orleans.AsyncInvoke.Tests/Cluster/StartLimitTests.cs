@@ -10,7 +10,7 @@ public sealed class StartLimitTests(StartLimitClusterFixture fixture) : IClassFi
     private StartLimitClusterFixture Fixture => fixture;
 
     [Fact]
-    public async Task Accept_MoreThanMaxStartsInFlight_KeepsTheRestInTheWakeUpIndexUntilThePumpStartsThem()
+    public async Task Accept_WhenMoreThanMaxStartsInFlight_KeepsTheRestInTheWakeUpIndexUntilThePumpStartsThem()
     {
         var fn = await Fixture.CreateFunctionAsync("dotnet:sleep", timeout: TimeSpan.FromSeconds(30));
         var count = StartLimitClusterFixture.MaxStartsInFlight + 10;

@@ -28,7 +28,7 @@ public sealed class DeliveryPipelineTests(ClusterFixture fixture)
     private static Task UntilAsync(Func<Task<bool>> reached, string what) => Eventually.TrueAsync(reached, what, TimeSpan.FromSeconds(20));
 
     [Fact]
-    public async Task Deliver_ToAWebhookThatHoldsEveryRequest_KeepsAtMostTheConcurrencyLimitInFlight()
+    public async Task Deliver_WhenTheWebhookHoldsEveryRequest_KeepsAtMostTheConcurrencyLimitInFlight()
     {
         using var gate = new SemaphoreSlim(0);
         var (inFlight, maxInFlight, started, answered) = (0, 0, 0, 0);
@@ -67,28 +67,28 @@ public sealed class DeliveryPipelineTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Status_OfEverySpellingOfOneTarget_IsTheSameDestination()
+    public async Task Status_WhenReadByAnySpellingOfOneTarget_IsTheSameDestination()
     {
         var name = $"absent-{Guid.NewGuid():N}";
         var arn = fixture.Cluster.Client.GetGrain<IDestinationGrain>($"arn:aws:lambda:us-east-1:000000000000:function:{name}");
 
-        // The function does not exist: the delivery fails and waits for its retry.
+        // The function does not exist: the delivery is refused for good and parks.
         await arn.EnqueueAsync(Message(1));
-        var byArn = await arn.GetStatusAsync();
+        var byArn = await Eventually.ReachAsync(arn.GetStatusAsync, s => s.ParkedCount == 1, "the delivery parked");
         var byUri = await fixture.Cluster.Client.GetGrain<IDestinationGrain>($"function://{name}").GetStatusAsync();
         var byLatest = await fixture.Invoker.GetDestinationStatusAsync($"function://{name}:$LATEST");
 
         Assert.Equal($"function://{name}", byArn.Destination);
-        Assert.Equal((1, $"function://{name}"), (byUri.Pending, byUri.Destination));
-        Assert.Equal((1, $"function://{name}"), (byLatest.Pending, byLatest.Destination));
+        Assert.Equal((1L, $"function://{name}"), (byUri.ParkedCount, byUri.Destination));
+        Assert.Equal((1L, $"function://{name}"), (byLatest.ParkedCount, byLatest.Destination));
 
         await fixture.Invoker.PutFunctionAsync(name, new FunctionDefinitionInput { Target = "dotnet:echo" });
-        fixture.Time.Advance(TimeSpan.FromSeconds(1));
-        await UntilAsync(async () => (await fixture.Invoker.GetDestinationStatusAsync($"function://{name}")).Pending == 0, "the retried delivery");
+        Assert.Equal(1, await fixture.Invoker.RedriveDestinationAsync($"function://{name}:$LATEST"));
+        await UntilAsync(async () => (await fixture.Invoker.GetDestinationStatusAsync($"function://{name}")) is { Pending: 0, ParkedCount: 0 }, "the redriven delivery");
     }
 
     [Fact]
-    public async Task Invocations_WithAQueueDestination_DeliverEveryRecordOnce()
+    public async Task Invocations_WhenTheDestinationIsAQueue_DeliverEveryRecordOnce()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var queue = $"q-{Guid.NewGuid():N}";
@@ -113,7 +113,7 @@ public sealed class DeliveryPipelineTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Activation_OfADestinationStoredByAnEarlierVersion_MovesItsDeliveriesIntoTheStore()
+    public async Task Activation_WhenTheDestinationWasStoredByAnEarlierVersion_MovesItsDeliveriesIntoTheStore()
     {
         var queue = $"q-{Guid.NewGuid():N}";
         var spelling = $"arn:aws:sqs:us-east-1:000000000000:{queue}";

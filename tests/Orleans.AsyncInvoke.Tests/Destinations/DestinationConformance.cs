@@ -43,7 +43,7 @@ public abstract class DestinationConformance<TTarget>(ClusterFixture fixture)
     protected IDestinationGrain Grain(string destination) => fixture.Cluster.Client.GetGrain<IDestinationGrain>(destination);
 
     [Fact]
-    public async Task Deliver_ARecord_ArrivesIntact()
+    public async Task Deliver_WhenGivenARecord_DeliversItIntact()
     {
         await using var target = await CreateTargetAsync();
         var body = """{"version":"1.0","requestContext":{"condition":"Success"},"responsePayload":{"ünïcode":"✓"}}""";
@@ -66,7 +66,7 @@ public abstract class BreakableDestinationConformance<TTarget>(ClusterFixture fi
     where TTarget : IBreakableTarget
 {
     [Fact]
-    public async Task Deliver_WhileTheTargetFails_RetriesAndDeliversOnceItRecovers()
+    public async Task Deliver_WhenTheTargetFails_RetriesAndDeliversOnceItRecovers()
     {
         await using var target = await CreateTargetAsync();
         await target.BreakAsync();
@@ -82,7 +82,7 @@ public abstract class BreakableDestinationConformance<TTarget>(ClusterFixture fi
     }
 
     [Fact]
-    public async Task Deliver_TheSameMessageTwiceWhileItIsPending_ArrivesOnce()
+    public async Task Deliver_WhenTheSameMessageIsSentTwiceWhilePending_ArrivesOnce()
     {
         await using var target = await CreateTargetAsync();
         await target.BreakAsync();
@@ -101,7 +101,7 @@ public abstract class BreakableDestinationConformance<TTarget>(ClusterFixture fi
     }
 
     [Fact]
-    public async Task Deliver_PastTheRetryWindow_ParksTheDeliveryForRedrive()
+    public async Task Deliver_WhenTheRetryWindowRunsOut_ParksTheDeliveryForRedrive()
     {
         await using var target = await CreateTargetAsync();
         await target.BreakAsync();

@@ -18,7 +18,7 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
         (await Eventually.ReachAsync(async () => (await fixture.Invoker.ReceiveMessagesAsync(queue)).SingleOrDefault(), m => m is not null, $"a message on queue {queue}"))!;
 
     [Fact]
-    public async Task Flaky_WithOnSuccessQueue_DeliversASuccessRecordCountingTheAttempts()
+    public async Task Flaky_WhenOnSuccessIsAQueue_DeliversASuccessRecordCountingTheAttempts()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:flaky");
         var queue = Queue();
@@ -35,7 +35,7 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Fail_WithOnFailureQueueAndDeadLetterQueue_DeliversTheRecordAndTheRawEvent()
+    public async Task Fail_WhenOnFailureAndDeadLetterQueuesAreSet_DeliversTheRecordAndTheRawEvent()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:fail");
         var (failures, dlq) = (Queue(), Queue());
@@ -55,7 +55,7 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task EventAgeExceededAndZeroReservedConcurrency_GoToTheFailureDestination()
+    public async Task Record_WhenEventAgeExceededOrZeroReservedConcurrency_GoesToTheFailureDestination()
     {
         var (aged, zero) = (Queue(), Queue());
         var failing = await fixture.CreateFunctionAsync("dotnet:fail");
@@ -73,7 +73,7 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Webhook_ReceivesTheRecordWithRequestIdAndConditionHeaders()
+    public async Task Webhook_WhenTheInvocationSucceeds_ReceivesTheRecordWithRequestIdAndConditionHeaders()
     {
         await using var receiver = new CallbackReceiver();
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
@@ -89,7 +89,7 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task FunctionDestination_InvokesTheSecondFunctionWithTheRecord()
+    public async Task FunctionDestination_WhenTheFirstFunctionSucceeds_InvokesTheSecondWithTheRecord()
     {
         var second = await fixture.CreateFunctionAsync("dotnet:echo");
         var first = await fixture.CreateFunctionAsync("dotnet:echo");
@@ -108,7 +108,7 @@ public sealed class DestinationEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task QueueWithFunctionGraphFormat_ReceivesTheSnakeCaseRecord()
+    public async Task Queue_WhenTheFormatIsFunctionGraph_ReceivesTheSnakeCaseRecord()
     {
         var fn = await fixture.CreateFunctionAsync("dotnet:echo");
         var queue = Queue();

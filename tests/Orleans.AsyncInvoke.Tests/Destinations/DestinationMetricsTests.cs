@@ -13,7 +13,7 @@ namespace Orleans.AsyncInvoke.Tests.Destinations;
 public sealed class DestinationMetricsTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task FailedDeliveries_CountDestinationDeliveryFailures_AndDeadLetterErrorsForDeadLetterSends()
+    public async Task Delivery_WhenItFails_CountsDeliveryFailuresAndDeadLetterErrorsForDeadLetterSends()
     {
         var counts = new ConcurrentDictionary<(string Instrument, string Destination), long>();
         using var listener = new MeterListener();

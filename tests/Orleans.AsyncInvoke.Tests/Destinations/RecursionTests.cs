@@ -26,7 +26,7 @@ public sealed class RecursionTests(ClusterFixture fixture)
         Eventually.ObserveAsync(() => Completions(functions), c => c.Count >= count, $"{count} completions", TimeSpan.FromSeconds(20));
 
     [Fact]
-    public async Task Loop_WithTerminate_IsStoppedAfter16InvocationsAndSentDownTheFailurePath()
+    public async Task Loop_WhenRecursiveLoopIsTerminate_IsStoppedAfter16InvocationsAndSentDownTheFailurePath()
     {
         var (a, b) = await LoopAsync();
         var failures = $"loop-failures-{Guid.NewGuid():N}";
@@ -48,7 +48,7 @@ public sealed class RecursionTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Loop_WithAllow_GoesPast16UntilTerminateIsPut()
+    public async Task Loop_WhenRecursiveLoopIsAllow_GoesPast16UntilTerminateIsPut()
     {
         var (a, b) = await LoopAsync();
         await fixture.Cluster.Client.GetGrain<IFunctionGrain>(a).PutRecursiveLoopAsync("Allow");

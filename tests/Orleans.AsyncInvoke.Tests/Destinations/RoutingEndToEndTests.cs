@@ -28,7 +28,7 @@ public sealed class RoutingEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Topic_FansTheRecordOutToTwoQueues()
+    public async Task Topic_WhenTwoQueuesSubscribe_FansTheRecordOutToBoth()
     {
         var topic = $"t-{Guid.NewGuid():N}";
         var (a, b) = ($"qa-{Guid.NewGuid():N}", $"qb-{Guid.NewGuid():N}");
@@ -50,7 +50,7 @@ public sealed class RoutingEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task EventBus_RuleRoutesFailuresOnly()
+    public async Task EventBus_WhenARuleMatchesFailures_RoutesOnlyFailures()
     {
         var bus = $"bus-{Guid.NewGuid():N}";
         var failures = $"failures-{Guid.NewGuid():N}";

@@ -13,7 +13,7 @@ public sealed class WebhookGuardTests
         new(WebhookAdapter.CreateHandler(new StaticOptionsMonitor(options)));
 
     [Fact]
-    public async Task Guard_RefusesLoopbackUnlessAllowed_BeforeConnecting()
+    public async Task Guard_WhenLoopbackIsNotAllowed_RefusesItBeforeConnecting()
     {
         await using var server = new FunctionServer((c, _) => FunctionServer.ReplyAsync(c, 200, "{}"));
         using var guarded = Client(new WebhookOptions());
@@ -25,7 +25,7 @@ public sealed class WebhookGuardTests
     }
 
     [Fact]
-    public async Task Guard_LetsThroughAllowedHostsAndLoopbackWhenEnabled()
+    public async Task Guard_WhenTheHostIsAllowedOrLoopbackEnabled_LetsTheRequestThrough()
     {
         await using var server = new FunctionServer((c, _) => FunctionServer.ReplyAsync(c, 200, "{}"));
         using var byHost = Client(new WebhookOptions { AllowedHosts = ["127.0.0.1"] });
@@ -36,7 +36,7 @@ public sealed class WebhookGuardTests
     }
 
     [Fact]
-    public async Task Guard_DoesNotFollowRedirects()
+    public async Task Guard_WhenTheTargetRedirects_DoesNotFollow()
     {
         await using var target = new FunctionServer((c, _) => FunctionServer.ReplyAsync(c, 200, "{}"));
         await using var redirector = new FunctionServer((c, _) =>
@@ -68,7 +68,7 @@ public sealed class WebhookGuardTests
     [InlineData("172.32.0.1", true)]
     [InlineData("93.184.216.34", true)]
     [InlineData("2606:4700::1111", true)]
-    public void IsPublic_ClassifiesAddresses(string address, bool expected) =>
+    public void IsPublic_WhenGivenAnAddress_TellsPublicFromPrivate(string address, bool expected) =>
         Assert.Equal(expected, WebhookAdapter.IsPublic(IPAddress.Parse(address)));
 
     private sealed class StaticOptionsMonitor(WebhookOptions value) : IOptionsMonitor<WebhookOptions>

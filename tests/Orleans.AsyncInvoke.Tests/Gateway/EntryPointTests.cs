@@ -13,7 +13,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     private readonly HttpClient _http = fixture.CreateClient();
 
     [Fact]
-    public async Task Api_Post_RunsSynchronouslyAndReturnsTheResponse()
+    public async Task Api_WhenPosted_RunsSynchronouslyAndReturnsTheResponse()
     {
         var response = await _http.SendAsync(Request(HttpMethod.Post, "/api/echo", """{"azure":true}"""));
 
@@ -23,7 +23,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Api_Get_PassesTheQueryAsAJsonObject()
+    public async Task Api_WhenCalledWithGet_PassesTheQueryAsAJsonObject()
     {
         var response = await _http.GetStringAsync(new Uri("/api/echo?name=ada&lang=en", UriKind.Relative));
 
@@ -41,7 +41,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Api_WithIntegrationAsync_Answers202WithTheRequestId()
+    public async Task Api_WhenIntegrationIsAsync_Answers202WithTheRequestId()
     {
         var response = await _http.SendAsync(Request(HttpMethod.Post, "/api/echo?integration=async", """{"y":1}"""));
 
@@ -53,7 +53,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task OpenFaas_KeepsTheCallersCallIdOrMakesOne()
+    public async Task OpenFaas_WhenInvokedAsync_KeepsTheCallersCallIdOrMakesOne()
     {
         var callId = $"call-{Guid.NewGuid():N}";
         var withId = Request(HttpMethod.Post, "/async-function/echo", "{}");
@@ -72,7 +72,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     [InlineData("urn:fss:cn-north-4:proj:function:default:echo:latest")]
     [InlineData("urn:fss:cn-north-4:proj:function:default:echo")]
     [InlineData("echo")]
-    public async Task FunctionGraph_AnswersWithRequestIdInTheBody(string urn)
+    public async Task FunctionGraph_WhenInvokedAsync_AnswersWithRequestIdInTheBody(string urn)
     {
         var response = await _http.SendAsync(Request(HttpMethod.Post, $"/v2/proj/fgs/functions/{urn}/invocations-async", """{"fg":1}"""));
 
@@ -87,7 +87,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     [InlineData("/api/bad$name", 400, "ValidationException")]
     [InlineData("/async-function/no-such-fn", 404, "ResourceNotFoundException")]
     [InlineData("/v2/p/fgs/functions/urn:fss:x/invocations-async", 400, "InvalidParameterValueException")]
-    public async Task EntryPoints_ReportErrorsAsJson(string path, int status, string type)
+    public async Task EntryPoints_WhenTheFunctionIsMissingOrInvalid_ReportErrorsAsJson(string path, int status, string type)
     {
         var response = await _http.SendAsync(Request(HttpMethod.Post, path, "{}"));
 
@@ -97,7 +97,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Status_ShowsAttemptsConditionAndRecord_Or404()
+    public async Task Status_WhenRead_ShowsAttemptsConditionAndRecordOr404()
     {
         var id = (await _http.SendAsync(Invoke("flaky", """{"failTimes":0}""", "Event"))).Headers.GetValues("X-Amzn-RequestId").Single();
         await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
@@ -113,7 +113,7 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Probes_AnswerOk()
+    public async Task Probes_WhenCalled_AnswerOk()
     {
         Assert.Equal("ok", await _http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
         Assert.Equal("ready", await _http.GetStringAsync(new Uri("/readyz", UriKind.Relative)));

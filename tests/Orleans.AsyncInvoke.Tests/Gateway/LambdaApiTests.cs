@@ -23,7 +23,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Invoke_Event_Answers202WithEmptyBodyAndTheRequestIdTheInvocationCarries()
+    public async Task Invoke_WhenTheTypeIsEvent_Answers202WithAnEmptyBodyAndTheInvocationsRequestId()
     {
         var response = await _http.SendAsync(Invoke("echo", """{"e":1}""", "Event"));
 
@@ -40,7 +40,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     [InlineData("000000000000:function:echo")]
     [InlineData("arn:aws:lambda:us-east-1:000000000000:function:echo")]
     [InlineData("arn:aws:lambda:us-east-1:000000000000:function:echo:$LATEST")]
-    public async Task Invoke_RequestResponse_AcceptsNamesPartialAndFullArns(string functionName)
+    public async Task Invoke_WhenAddressedByNameOrPartialOrFullArn_AnswersWithTheResponse(string functionName)
     {
         var response = await _http.SendAsync(Invoke(Uri.EscapeDataString(functionName), """{"n":2}"""));
 
@@ -51,7 +51,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Invoke_RequestResponse_WhenTheFunctionFails_Answers200WithFunctionErrorHeader()
+    public async Task Invoke_WhenTheFunctionFails_Answers200WithFunctionErrorHeader()
     {
         var response = await _http.SendAsync(Invoke("fail", """{"message":"kaputt"}""", "RequestResponse"));
 
@@ -61,7 +61,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Invoke_DryRun_Answers204()
+    public async Task Invoke_WhenDryRun_Answers204()
     {
         var response = await _http.SendAsync(Invoke("echo", "", "DryRun"));
 
@@ -69,7 +69,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Invoke_WithTheSameIdempotencyKey_ReturnsTheFirstRequestIdAndRunsOnce()
+    public async Task Invoke_WhenTheIdempotencyKeyRepeats_ReturnsTheFirstRequestIdAndRunsOnce()
     {
         var key = Guid.NewGuid().ToString();
         var first = Invoke("echo", "{}", "Event");
@@ -86,7 +86,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task InvokeAsync_Deprecated_Answers202AndEnforces256KB()
+    public async Task InvokeAsync_WhenCalledOnTheDeprecatedApi_Answers202AndEnforces256KB()
     {
         var ok = await _http.SendAsync(Request(HttpMethod.Post, "/2014-11-13/functions/echo/invoke-async", "{}"));
         var tooLarge = await _http.SendAsync(Request(HttpMethod.Post, "/2014-11-13/functions/echo/invoke-async", $$"""{"p":"{{new string('x', 256 * 1024)}}"}"""));
@@ -97,7 +97,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Invoke_OverTheAsyncAndSyncLimits_IsRequestTooLarge()
+    public async Task Invoke_WhenOverTheAsyncOrSyncLimit_IsRequestTooLarge()
     {
         var asyncBody = $$"""{"p":"{{new string('x', 1024 * 1024)}}"}""";
         var syncBody = $$"""{"p":"{{new string('x', 6 * 1024 * 1024)}}"}""";
@@ -126,7 +126,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Function_Lifecycle_CreateGetUpdateListDelete()
+    public async Task Function_WhenManagedOverHttp_CreatesGetsUpdatesListsAndDeletes()
     {
         var fn = await CreateFunctionAsync();
 
@@ -150,7 +150,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task EventInvokeConfig_OverHttp_HasLambdasWireShape()
+    public async Task EventInvokeConfig_WhenManagedOverHttp_HasLambdasWireShape()
     {
         var fn = await CreateFunctionAsync();
         var path = $"/2019-09-25/functions/{fn}/event-invoke-config";
@@ -172,7 +172,7 @@ public sealed class LambdaApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Versions_AConfigOnLatestDoesNotCarryOverAndAnAliasRoutesToItsVersion()
+    public async Task Versions_WhenPublished_DoNotCarryTheLatestConfigAndAliasesRouteToThem()
     {
         var fn = await CreateFunctionAsync();
         await _http.SendAsync(Request(HttpMethod.Put, $"/2019-09-25/functions/{fn}/event-invoke-config", """{"MaximumRetryAttempts":0}"""));

@@ -64,7 +64,7 @@ public sealed class MalformedRequestTests(GatewayFixture fixture)
     [Theory]
     [InlineData("Sideways")]
     [InlineData("event")]
-    public async Task Invoke_WithAnUnknownInvocationType_IsAValidationError(string type)
+    public async Task Invoke_WhenTheInvocationTypeIsUnknown_IsAValidationError(string type)
     {
         var response = await _http.SendAsync(Invoke("echo", "{}", type));
 
@@ -73,7 +73,7 @@ public sealed class MalformedRequestTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task AfterTheBattery_TheSiloStillAnswers()
+    public async Task Silo_WhenEveryMalformedRequestWasSent_StillAnswers()
     {
         foreach (var (method, path, body, contentType, _, _) in Cases().Select(c => ((string)c[0], (string)c[1], (string?)c[2], (string?)c[3], c[4], c[5])))
         {

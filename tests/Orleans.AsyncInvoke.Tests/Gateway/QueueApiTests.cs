@@ -18,7 +18,7 @@ public sealed class QueueApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Queue_SendReceiveDelete_IsAtLeastOnceWithVisibility()
+    public async Task Queue_WhenSentReceivedAndDeleted_IsAtLeastOnceWithVisibility()
     {
         var queue = $"api-{Guid.NewGuid():N}";
         var sent = await _http.SendAsync(Request(HttpMethod.Post, $"/queues/{queue}/messages", """{"hello":"queue"}"""));
@@ -37,7 +37,7 @@ public sealed class QueueApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Queue_WithZeroVisibility_ComesBackAndAnOldReceiptNoLongerDeletes()
+    public async Task Queue_WhenVisibilityIsZero_RedeliversAndTheOldReceiptNoLongerDeletes()
     {
         var queue = $"api-{Guid.NewGuid():N}";
         await _http.SendAsync(Request(HttpMethod.Post, $"/queues/{queue}/messages", "again"));
@@ -51,7 +51,7 @@ public sealed class QueueApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Queue_LongPolling_ReturnsAMessageThatArrivesDuringTheWait()
+    public async Task Queue_WhenLongPolling_ReturnsAMessageThatArrivesDuringTheWait()
     {
         var queue = $"api-{Guid.NewGuid():N}";
         var polling = ReceiveAsync(queue, "?waitSeconds=10");
@@ -63,13 +63,13 @@ public sealed class QueueApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Queue_Purge_RemovesEverything()
+    public async Task Purge_WhenTheQueueHasMessages_RemovesThemAll()
     {
         var queue = $"api-{Guid.NewGuid():N}";
         await _http.SendAsync(Request(HttpMethod.Post, $"/queues/{queue}/messages", "1"));
         await _http.SendAsync(Request(HttpMethod.Post, $"/queues/{queue}/messages", "2"));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync(new Uri($"/queues/{queue}/messages", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsync(new Uri($"/queues/{queue}/purge", UriKind.Relative), null)).StatusCode);
 
         Assert.Empty(await ReceiveAsync(queue));
     }
@@ -79,7 +79,7 @@ public sealed class QueueApiTests(GatewayFixture fixture)
     [InlineData("/queues/q/messages?max=11")]
     [InlineData("/queues/q/messages?waitSeconds=21")]
     [InlineData("/queues/q/messages?visibilityTimeout=-1")]
-    public async Task Queue_BadParameters_AreRefused(string path)
+    public async Task Receive_WhenTheNameOrAParameterIsBad_IsRefused(string path)
     {
         var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
 
@@ -87,7 +87,7 @@ public sealed class QueueApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Failure_WithQueueDestination_CanBeReadOverHttp()
+    public async Task Failure_WhenTheDestinationIsAQueue_CanBeReadOverHttp()
     {
         var queue = $"failures-{Guid.NewGuid():N}";
         var fn = $"http-{Guid.NewGuid():N}";
@@ -103,7 +103,7 @@ public sealed class QueueApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task DestinationStatus_OfAnArn_AnswersForItsCanonicalTarget_AndParkedPagesAreChecked()
+    public async Task DestinationStatus_WhenAskedByArn_AnswersForTheCanonicalTargetAndChecksParkedPages()
     {
         var queue = $"api-{Guid.NewGuid():N}";
 

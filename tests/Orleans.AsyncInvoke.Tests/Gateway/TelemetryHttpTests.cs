@@ -12,7 +12,7 @@ public sealed class TelemetryHttpTests(GatewayFixture fixture)
     private readonly HttpClient _http = fixture.CreateClient();
 
     [Fact]
-    public async Task IncomingTraceparent_IsTheTraceOfTheInvocation()
+    public async Task Traceparent_WhenSentWithTheInvoke_IsTheTraceOfTheInvocation()
     {
         using var telemetry = new TelemetryRecorder();
         var request = Invoke("echo", "{}", "Event");
@@ -27,7 +27,7 @@ public sealed class TelemetryHttpTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Metrics_AreScrapedInPrometheusFormat()
+    public async Task Metrics_WhenScraped_AreInPrometheusFormat()
     {
         await _http.SendAsync(Invoke("echo", "{}", "Event"));
 

@@ -31,7 +31,7 @@ public sealed class RedisDeliveryStoreTests(RedisFixture fixture) : DeliveryStor
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Fact]
-    public async Task Drain_OfABacklogOf100000_CostsTheSameRedisCommandsAndAofBytesPerRecordAsOf1000()
+    public async Task Drain_WhenTheBacklogIs100000_CostsTheSameRedisCommandsAndAofBytesPerRecordAsWithNone()
     {
         // No background rewrite may shrink the AOF while it is measured.
         var server = _redis.GetServer(_redis.GetEndPoints()[0]);
@@ -70,7 +70,7 @@ public sealed class RedisDeliveryStoreTests(RedisFixture fixture) : DeliveryStor
     }
 
     [Fact]
-    public async Task WriteWithOutbox_StoresTheStateAndItsDeliveriesInOneScript()
+    public async Task Write_WhenGivenAnOutbox_StoresTheStateAndItsDeliveriesInOneScript()
     {
         var invocations = new RedisInvocationStore(_redis, TestSerializers.Create<InvocationState>(), _cluster, _store);
         var destination = NewDestination();

@@ -11,7 +11,7 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task RecordsWaitingForADownTarget_SurviveASiloRestart()
+    public async Task Records_WhenWaitingForADownTarget_SurviveASiloRestart()
     {
         var silo = new RedisSilo(fixture.Server);
         var first = await silo.StartAsync();
@@ -37,7 +37,7 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task FailureRecords_LandInARedisStreamQueue()
+    public async Task FailureRecords_WhenTheDestinationIsAQueue_LandInARedisStream()
     {
         var silo = new RedisSilo(fixture.Server);
         await using var process = await silo.StartAsync();
@@ -62,7 +62,7 @@ public sealed class RedisDestinationTests(RedisFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task RecordsDraining_WhenTheSiloIsKilled_AllArriveAfterARestart_DuplicatingAtMostTheInFlightOnes()
+    public async Task Records_WhenTheSiloIsKilledMidDrain_AllArriveAfterARestartDuplicatingAtMostTheInFlightOnes()
     {
         const int count = 1500;
         const int concurrency = 16;

@@ -26,7 +26,7 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture) : Invocation
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Fact]
-    public async Task TryCreate_StoresStateAndWakeUpInOneKeyAndOneSortedSet()
+    public async Task TryCreate_WhenTheIdIsNew_StoresStateAndWakeUpInOneKeyAndOneSortedSet()
     {
         var id = Orleans.AsyncInvoke.Invocations.RequestIds.New();
         var cluster = Options.Create(new ClusterOptions { ServiceId = "layout" });

@@ -95,7 +95,7 @@ public sealed class RedisProfileTests(RedisFixture fixture) : IClassFixture<Redi
     }
 
     [Fact]
-    public async Task FinishedInvocation_IsReadableAfterTheSiloRestarts()
+    public async Task FinishedInvocation_WhenTheSiloRestarts_IsStillReadable()
     {
         var silo = new RedisSilo(fixture.Server);
         var first = await silo.StartAsync();

@@ -25,7 +25,7 @@ public sealed class RedisStreamQueueStoreTests(RedisFixture fixture) : IClassFix
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Fact]
-    public async Task Send_AppendsToARedisStreamPerQueue()
+    public async Task Send_WhenTwoMessagesAreSent_AppendsThemToTheQueuesRedisStream()
     {
         await _store.SendAsync(_queue, "one", new Dictionary<string, string> { ["RequestID"] = "r-1" }, null);
         await _store.SendAsync(_queue, "two", null, null);
@@ -38,7 +38,7 @@ public sealed class RedisStreamQueueStoreTests(RedisFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Receive_HidesAMessageForItsVisibilityTimeoutThenHandsItOutAgain()
+    public async Task Receive_WhenAMessageWasReceived_HidesItForItsVisibilityTimeoutThenHandsItOutAgain()
     {
         await _store.SendAsync(_queue, "body", null, null);
 
@@ -54,7 +54,7 @@ public sealed class RedisStreamQueueStoreTests(RedisFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Send_WithADeduplicationIdSeenBefore_ReturnsTheFirstMessage()
+    public async Task Send_WhenTheDeduplicationIdWasSeenBefore_ReturnsTheFirstMessage()
     {
         var first = await _store.SendAsync(_queue, "once", null, "req-1:success");
         var again = await _store.SendAsync(_queue, "once", null, "req-1:success");
@@ -64,7 +64,7 @@ public sealed class RedisStreamQueueStoreTests(RedisFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Purge_EmptiesTheQueue()
+    public async Task Purge_WhenAMessageIsInFlight_EmptiesTheQueue()
     {
         await _store.SendAsync(_queue, "a", null, null);
         await _store.ReceiveAsync(_queue, 1, TimeSpan.FromSeconds(30));
@@ -76,7 +76,7 @@ public sealed class RedisStreamQueueStoreTests(RedisFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Receive_FindsVisibleMessagesBehindManyInvisibleOnes()
+    public async Task Receive_WhenManyMessagesAreInvisible_FindsTheVisibleOnesBehindThem()
     {
         for (var i = 0; i < 1201; i++)
         {

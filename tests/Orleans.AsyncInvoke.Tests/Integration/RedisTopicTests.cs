@@ -10,7 +10,7 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 public sealed class RedisTopicTests(RedisFixture fixture) : IClassFixture<RedisFixture>
 {
     [Fact]
-    public async Task Topic_InTheRedisProfile_IsAlsoPublishedOnItsPubSubChannel()
+    public async Task Topic_WhenTheProfileIsRedis_AlsoPublishesOnItsPubSubChannel()
     {
         var topic = $"live-{Guid.NewGuid():N}";
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.ConnectionString);

@@ -6,7 +6,7 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 public sealed class SiloStartupTests
 {
     [Fact]
-    public async Task Silo_WithInvalidConfiguration_ExitsNamingEveryBadKey()
+    public async Task Silo_WhenTheConfigurationIsInvalid_ExitsNamingEveryBadKey()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
         {
@@ -23,7 +23,7 @@ public sealed class SiloStartupTests
     }
 
     [Fact]
-    public async Task Silo_WithInvalidClusterGatewayAndWebhookSettings_ExitsNamingEveryBadKey()
+    public async Task Silo_WhenClusterGatewayOrWebhookSettingsAreInvalid_ExitsNamingEveryBadKey()
     {
         var port = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>

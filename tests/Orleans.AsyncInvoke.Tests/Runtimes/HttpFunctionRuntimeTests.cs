@@ -10,7 +10,7 @@ namespace Orleans.AsyncInvoke.Tests.Runtimes;
 public sealed class HttpFunctionRuntimeTests
 {
     [Fact]
-    public async Task Http_When2xx_ReturnsTheBodyAndSendsTheAttemptHeaders()
+    public async Task Http_WhenTheAnswerIs2xx_ReturnsTheBodyAndSendsTheAttemptHeaders()
     {
         await using var server = new FunctionServer((c, body) => FunctionServer.ReplyAsync(c, 200, $$"""{"got":{{body}}}"""));
         using var harness = new RuntimeHarness();
@@ -48,7 +48,7 @@ public sealed class HttpFunctionRuntimeTests
     }
 
     [Fact]
-    public async Task Http_When429WithRetryAfter_IsAThrottleWithThatWait()
+    public async Task Http_WhenTheAnswerIs429WithRetryAfter_IsAThrottleWithThatWait()
     {
         await using var server = new FunctionServer((c, _) =>
         {
@@ -63,7 +63,7 @@ public sealed class HttpFunctionRuntimeTests
     }
 
     [Fact]
-    public async Task Http_When503_IsAThrottle()
+    public async Task Http_WhenTheAnswerIs503_IsAThrottle()
     {
         await using var server = new FunctionServer((c, _) => FunctionServer.ReplyAsync(c, 503, ""));
         using var harness = new RuntimeHarness();
@@ -134,7 +134,7 @@ public sealed class HttpFunctionRuntimeTests
     }
 
     [Fact]
-    public async Task CustomHandler_SpeaksTheAzureProtocol()
+    public async Task CustomHandler_WhenInvoked_SpeaksTheAzureProtocol()
     {
         await using var server = new FunctionServer((c, _) => FunctionServer.ReplyAsync(c, 200,
             """{"Outputs":{"res":1},"Logs":["one","two"],"ReturnValue":{"upper":"HI"}}"""));
@@ -151,7 +151,7 @@ public sealed class HttpFunctionRuntimeTests
     }
 
     [Fact]
-    public async Task CustomHandler_WithoutReturnValue_ReturnsTheOutputs()
+    public async Task CustomHandler_WhenThereIsNoReturnValue_ReturnsTheOutputs()
     {
         await using var server = new FunctionServer((c, _) => FunctionServer.ReplyAsync(c, 200, """{"Outputs":{"res":{"body":"x"}},"Logs":[]}"""));
         using var harness = new RuntimeHarness();

@@ -8,7 +8,7 @@ namespace Orleans.AsyncInvoke.Tests.Runtimes;
 public sealed class ProcessFunctionRuntimeTests
 {
     [Fact]
-    public async Task Exec_ReadsStdinAndReturnsStdout()
+    public async Task Exec_WhenGivenAPayload_ReadsItOnStdinAndReturnsStdout()
     {
         using var harness = new RuntimeHarness();
 
@@ -18,7 +18,7 @@ public sealed class ProcessFunctionRuntimeTests
     }
 
     [Fact]
-    public async Task Exec_SeesTheFunctionEnvironmentAndTheAttempt()
+    public async Task Exec_WhenRun_SeesTheFunctionEnvironmentAndTheAttempt()
     {
         using var harness = new RuntimeHarness();
         var function = Function("""exec:sh -c 'printf "%s|%s|%s|%s|%s" "$ASYNCINVOKE_REQUEST_ID" "$ASYNCINVOKE_ATTEMPT" "$ASYNCINVOKE_FUNCTION_NAME" "$MODE" "${ASYNCINVOKE_DEADLINE_MS:+set}"'""",
@@ -40,7 +40,7 @@ public sealed class ProcessFunctionRuntimeTests
     }
 
     [Fact]
-    public async Task Exec_ErrorMessageIsCutAtOneKilobyte()
+    public async Task Exec_WhenStderrIsLong_CutsTheErrorMessageAtOneKilobyte()
     {
         using var harness = new RuntimeHarness();
 
@@ -50,7 +50,7 @@ public sealed class ProcessFunctionRuntimeTests
     }
 
     [Fact]
-    public async Task Exec_AtTheTimeout_KillsTheWholeProcessTree()
+    public async Task Exec_WhenTheTimeoutIsReached_KillsTheWholeProcessTree()
     {
         var directory = Directory.CreateTempSubdirectory("asyncinvoke-exec-").FullName;
         using var harness = new RuntimeHarness();
@@ -92,6 +92,6 @@ public sealed class ProcessFunctionRuntimeTests
     [InlineData("sh -c 'echo \"x y\"'", new[] { "sh", "-c", "echo \"x y\"" })]
     [InlineData("node \"my script.js\" --n=1", new[] { "node", "my script.js", "--n=1" })]
     [InlineData("a\\ b", new[] { "a b" })]
-    public void CommandLine_SplitsLikeAShellWithoutRunningOne(string commandLine, string[] expected) =>
+    public void CommandLine_WhenSplit_HonoursQuotesAndEscapesLikeAShell(string commandLine, string[] expected) =>
         Assert.Equal(expected, Execution.Process.CommandLine.Split(commandLine));
 }

@@ -25,7 +25,7 @@ public abstract class DeliveryStoreConformance
     }, Now)!;
 
     [Fact]
-    public async Task Append_TheSameDeliveryTwice_StoresItOnce()
+    public async Task Append_WhenTheSameDeliveryArrivesTwice_StoresItOnce()
     {
         var destination = NewDestination();
         var delivery = NewDelivery(destination);
@@ -37,7 +37,7 @@ public abstract class DeliveryStoreConformance
     }
 
     [Fact]
-    public async Task ClaimDue_TakesWhatIsDueOnce_AndAgainAfterTheLease()
+    public async Task ClaimDue_WhenADeliveryIsDue_TakesItOnceAndAgainAfterTheLease()
     {
         var destination = NewDestination();
         var due = NewDelivery(destination, """{"due":true}""");
@@ -57,7 +57,7 @@ public abstract class DeliveryStoreConformance
     }
 
     [Fact]
-    public async Task Complete_RemovesTheDelivered_AndStoresTheirFollowUpsInTheSameStep()
+    public async Task Complete_WhenGivenFollowUps_RemovesTheDeliveredAndStoresTheFollowUpsInTheSameStep()
     {
         var topic = $"topic://t-{Guid.NewGuid():N}";
         var subscriber = NewDestination();
@@ -74,7 +74,7 @@ public abstract class DeliveryStoreConformance
     }
 
     [Fact]
-    public async Task RetryAt_CountsTheFailureAndMovesTheDueTime()
+    public async Task RetryAt_WhenADeliveryFails_CountsTheFailureAndMovesTheDueTime()
     {
         var destination = NewDestination();
         var delivery = NewDelivery(destination);
@@ -90,7 +90,7 @@ public abstract class DeliveryStoreConformance
     }
 
     [Fact]
-    public async Task Park_KeepsDeliveriesOutOfTheDueIndex_ListedPageByPage_UntilARedrive()
+    public async Task Park_WhenDeliveriesAreParked_KeepsThemOutOfTheDueIndexAndListedPageByPageUntilARedrive()
     {
         var destination = NewDestination();
         var at = Now.AddYears(40);
@@ -116,7 +116,7 @@ public abstract class DeliveryStoreConformance
     }
 
     [Fact]
-    public async Task Complete_OfAParkedDelivery_LeavesItParked()
+    public async Task Complete_WhenTheDeliveryIsParked_LeavesItParked()
     {
         var destination = NewDestination();
         var delivery = NewDelivery(destination);

@@ -52,7 +52,7 @@ public abstract class InvocationStoreConformance
         Assert.Null(await Store.ReadAsync(NewId()));
 
     [Fact]
-    public async Task ClaimDue_HandsOutOnlyWhatIsDue_AndEachOnceUntilTheLeaseEnds()
+    public async Task ClaimDue_WhenSomeWakeUpsAreDue_HandsOutOnlyThoseAndEachOnceUntilTheLeaseEnds()
     {
         var due = NewId();
         var later = NewId();
@@ -71,7 +71,7 @@ public abstract class InvocationStoreConformance
     }
 
     [Fact]
-    public async Task Write_MovesTheWakeUpWithTheState()
+    public async Task Write_WhenTheStateChanges_MovesTheWakeUpWithIt()
     {
         var id = NewId();
         await Store.TryCreateAsync(id, State("fn", []), T0.AddDays(-20));
@@ -87,7 +87,7 @@ public abstract class InvocationStoreConformance
     }
 
     [Fact]
-    public async Task Delete_RemovesTheStateAndItsWakeUp()
+    public async Task Delete_WhenTheInvocationExists_RemovesTheStateAndItsWakeUp()
     {
         var id = NewId();
         await Store.TryCreateAsync(id, State("fn", []), T0.AddDays(-30));
@@ -99,7 +99,7 @@ public abstract class InvocationStoreConformance
     }
 
     [Fact]
-    public async Task Backlog_CountsUnfinishedInvocationsOnly_AndFinishedOnesStillWakeForTheirCleanUp()
+    public async Task Backlog_WhenAnInvocationFinishes_StopsCountingItButItStillWakesForCleanUp()
     {
         var before = await Store.GetBacklogAsync();
         var pending = NewId();
@@ -117,7 +117,7 @@ public abstract class InvocationStoreConformance
     }
 
     [Fact]
-    public async Task ClaimDue_TakesAtMostMax()
+    public async Task ClaimDue_WhenMoreThanMaxAreDue_TakesAtMostMax()
     {
         var at = T0.AddDays(-50);
         var ids = Enumerable.Range(0, 5).Select(_ => NewId()).ToArray();

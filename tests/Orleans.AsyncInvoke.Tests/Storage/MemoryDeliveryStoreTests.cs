@@ -14,7 +14,7 @@ public sealed class MemoryDeliveryStoreTests : DeliveryStoreConformance
     protected override IDeliveryStore Store { get; }
 
     [Fact]
-    public async Task Drain_OfABacklogOf100000_CostsTheSameEntryWritesPerRecordAsOf1000()
+    public async Task Drain_WhenTheBacklogIs100000_CostsTheSameEntryWritesPerRecordAsWithNone()
     {
         var destination = NewDestination();
         var backlog = Enumerable.Range(0, 100_000).Select(_ => NewDelivery(destination)).ToList();

@@ -6,11 +6,11 @@ namespace Orleans.AsyncInvoke.Tests.Unit;
 public sealed class AsyncInvokeOptionsValidatorTests
 {
     [Fact]
-    public void Validate_WithDefaults_Succeeds() =>
+    public void Validate_WhenOptionsAreDefault_Succeeds() =>
         Assert.True(new AsyncInvokeOptionsValidator().Validate(null, new AsyncInvokeOptions()).Succeeded);
 
     [Fact]
-    public void Validate_ReportsEveryBadKeyByName()
+    public void Validate_WhenSeveralKeysAreBad_ReportsEveryOneByName()
     {
         var options = new AsyncInvokeOptions
         {

@@ -17,7 +17,7 @@ public sealed class DestinationAddressTests
     [InlineData("arn:aws:events:us-east-1:000000000000:event-bus/default", DestinationKind.EventBus, "default", null)]
     [InlineData("arn:aws:s3:::my-bucket", DestinationKind.Bucket, "my-bucket", null)]
     [InlineData("queue://orders?format=functiongraph", DestinationKind.Queue, "orders", null)]
-    public void TryParse_RecognisesEveryKind(string text, DestinationKind kind, string name, string? qualifier)
+    public void TryParse_WhenGivenAnyKind_RecognisesIt(string text, DestinationKind kind, string name, string? qualifier)
     {
         var address = DestinationAddress.TryParse(text);
 
@@ -37,11 +37,11 @@ public sealed class DestinationAddressTests
     [InlineData("function://next:live", "function://next:live")]
     [InlineData("arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket")]
     [InlineData("HTTP://Example.COM:80/hook", "http://example.com/hook")]
-    public void Key_OfEverySpellingOfATarget_IsOne(string text, string key) =>
+    public void KeyOf_WhenGivenAnySpellingOfATarget_ReturnsOneKey(string text, string key) =>
         Assert.Equal(key, DestinationAddress.KeyOf(text));
 
     [Fact]
-    public void TryParse_TakesHttpUrlsAsWebhooks()
+    public void TryParse_WhenGivenAnHttpUrl_TakesItAsAWebhook()
     {
         var address = DestinationAddress.TryParse("https://hooks.example.com/a?b=c");
 
@@ -59,5 +59,5 @@ public sealed class DestinationAddressTests
     [InlineData("arn:aws:lambda:us-east-1:000000000000:layer:x")]
     [InlineData("ftp://example.com/file")]
     [InlineData("arn:aws")]
-    public void TryParse_RefusesWhatItCannotDeliverTo(string text) => Assert.Null(DestinationAddress.TryParse(text));
+    public void TryParse_WhenGivenAnUndeliverableAddress_RefusesIt(string text) => Assert.Null(DestinationAddress.TryParse(text));
 }

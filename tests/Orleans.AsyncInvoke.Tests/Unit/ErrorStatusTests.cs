@@ -14,6 +14,6 @@ public sealed class ErrorStatusTests
     [InlineData(ErrorCodes.TooManyRequests, 429)]
     [InlineData(ErrorCodes.Service, 500)]
     [InlineData("SomethingNobodyDefined", 500)]
-    public void Of_EveryLambdaErrorCode_IsTheStatusLambdaAnswersWith(string code, int status) =>
+    public void Of_WhenGivenAnErrorCode_IsTheStatusLambdaAnswersWith(string code, int status) =>
         Assert.Equal(status, ErrorStatus.Of(code));
 }

@@ -30,7 +30,7 @@ public sealed class EventPatternTests
     [InlineData("""{"resources":["arn:aws:lambda:us-east-1:000000000000:function:orders"]}""", true)]
     [InlineData("""{"source":["lambda"],"detail":{"missing":["x"]}}""", false)]
     [InlineData("""{}""", true)]
-    public void Matches_FollowsEventBridgeSemantics(string pattern, bool expected)
+    public void Matches_WhenGivenAValidPattern_FollowsEventBridgeSemantics(string pattern, bool expected)
     {
         using var document = JsonDocument.Parse(Event);
 
@@ -43,5 +43,5 @@ public sealed class EventPatternTests
     [InlineData("[1]")]
     [InlineData("""{"source":"lambda"}""")]
     [InlineData("""{"source":[{"wildcard":"x*"}]}""")]
-    public void Validate_RefusesWhatItCannotMatch(string pattern) => Assert.NotNull(EventPattern.Validate(pattern));
+    public void Validate_WhenThePatternCannotBeMatched_RefusesIt(string pattern) => Assert.NotNull(EventPattern.Validate(pattern));
 }

@@ -15,7 +15,7 @@ public sealed class InvocationRecordBuilderTests
             Encoding.UTF8.GetBytes(request), "$LATEST", response is null ? null : Encoding.UTF8.GetBytes(response), error))).RootElement;
 
     [Fact]
-    public void Build_ForAFailure_HasLambdasShape()
+    public void Build_WhenTheInvocationFailed_HasLambdasShape()
     {
         var record = Build("RetriesExhausted", 3, """{"a":1}""", """{"errorMessage":"m","errorType":"T"}""", error: true);
 
@@ -31,7 +31,7 @@ public sealed class InvocationRecordBuilderTests
     }
 
     [Fact]
-    public void Build_EmbedsNonJsonPayloadsAsStrings()
+    public void Build_WhenPayloadsAreNotJson_EmbedsThemAsStrings()
     {
         var record = Build("Success", 1, "plain text", "not { json", error: false);
 
@@ -41,11 +41,11 @@ public sealed class InvocationRecordBuilderTests
     }
 
     [Fact]
-    public void Build_WithTrailingGarbageAfterJson_EmbedsAString() =>
+    public void Build_WhenJsonIsFollowedByGarbage_EmbedsAString() =>
         Assert.Equal("{} x", Build("Success", 1, "{} x", "1", error: false).GetProperty("requestPayload").GetString());
 
     [Fact]
-    public void Build_WithNoAttempt_OmitsTheResponse()
+    public void Build_WhenNoAttemptWasMade_OmitsTheResponse()
     {
         var record = Build("ZeroReservedConcurrency", 0, "[1,2]", null, error: false);
 

@@ -13,7 +13,7 @@ public sealed class InvocationTransitionsTests
     private static AttemptRecord Record(int attempt, string outcome) => new() { Attempt = attempt, StartedAt = T0, FinishedAt = T0.AddSeconds(1), Outcome = outcome };
 
     [Fact]
-    public void BeginAttempt_FromPending_RunsAttemptOneAndRemembersWhereItStarted()
+    public void BeginAttempt_WhenPending_RunsAttemptOneAndRemembersWhereItStarted()
     {
         var state = Accepted();
 
@@ -23,7 +23,7 @@ public sealed class InvocationTransitionsTests
     }
 
     [Fact]
-    public void CompleteAttempt_WithAnError_ThenScheduleRetry_WaitsForTheRetryWithTheErrorKept()
+    public void ScheduleRetry_WhenTheAttemptFailed_WaitsForTheRetryWithTheErrorKept()
     {
         var state = Accepted();
         InvocationTransitions.BeginAttempt(state, T0);
@@ -38,7 +38,7 @@ public sealed class InvocationTransitionsTests
     }
 
     [Fact]
-    public void GiveBackAttempt_ThenHoldBack_CountsAThrottleAndNoAttempt()
+    public void HoldBack_WhenTheAttemptWasGivenBack_CountsAThrottleAndNoAttempt()
     {
         var state = Accepted();
         InvocationTransitions.BeginAttempt(state, T0);
@@ -53,7 +53,7 @@ public sealed class InvocationTransitionsTests
     }
 
     [Fact]
-    public void Interrupt_OfARunningAttempt_RunsTheSameAttemptAgainFromItsPhase()
+    public void Interrupt_WhenAnAttemptIsRunning_RunsTheSameAttemptAgainFromItsPhase()
     {
         var state = Accepted();
         InvocationTransitions.BeginAttempt(state, T0);
@@ -69,7 +69,7 @@ public sealed class InvocationTransitionsTests
     }
 
     [Fact]
-    public void Finish_AfterASuccess_IsFinalWithItsRecordAndRetention()
+    public void Finish_WhenTheAttemptSucceeded_IsFinalWithItsRecordAndRetention()
     {
         var state = Accepted();
         InvocationTransitions.BeginAttempt(state, T0);
@@ -83,7 +83,7 @@ public sealed class InvocationTransitionsTests
     }
 
     [Fact]
-    public void Finish_WithAFailureCondition_IsFailed()
+    public void Finish_WhenTheConditionIsAFailure_IsFailed()
     {
         var state = Accepted();
 
@@ -93,7 +93,7 @@ public sealed class InvocationTransitionsTests
     }
 
     [Fact]
-    public void Transitions_ThatDoNotApply_AreRefused()
+    public void Transitions_WhenTheyDoNotApply_AreRefused()
     {
         var running = Accepted();
         InvocationTransitions.BeginAttempt(running, T0);

@@ -18,7 +18,7 @@ public sealed class MicroBatcherTests
     }
 
     [Fact]
-    public async Task SendAsync_WhileEverySlotIsBusy_GathersTheWaitingItemsIntoOneBatch_AndAnswersEachInOrder()
+    public async Task SendAsync_WhenEverySlotIsBusy_GathersTheWaitingItemsIntoOneBatchAndAnswersEachInOrder()
     {
         var release = new TaskCompletionSource();
         var batches = new List<int[]>();
@@ -56,7 +56,7 @@ public sealed class MicroBatcherTests
     }
 
     [Fact]
-    public async Task SendAsync_WithManyConcurrentCallers_AnswersEveryOneWithItsOwnResult()
+    public async Task SendAsync_WhenManyCallersAreConcurrent_AnswersEveryOneWithItsOwnResult()
     {
         var batcher = new MicroBatcher<int, int>(async items => { await Task.Yield(); return [.. items.Select(i => -i)]; }, maxBatch: 16, maxInFlight: 2);
 

@@ -11,11 +11,11 @@ public sealed class RecordFormatsTests
     [InlineData("queue://q?x=1&format=FunctionGraph", true)]
     [InlineData("queue://q", false)]
     [InlineData("https://h/p?format=lambda", false)]
-    public void WantsFunctionGraph_ReadsTheFormatParameter(string destination, bool expected) =>
+    public void WantsFunctionGraph_WhenGivenADestination_ReadsItsFormatParameter(string destination, bool expected) =>
         Assert.Equal(expected, RecordFormats.WantsFunctionGraph(destination));
 
     [Fact]
-    public void ToFunctionGraph_UsesTheSnakeCaseShape()
+    public void ToFunctionGraph_WhenGivenARecord_UsesTheSnakeCaseShape()
     {
         const string record = """
             {"version":"1.0","timestamp":"2019-11-14T18:16:05.568Z",
@@ -37,6 +37,6 @@ public sealed class RecordFormatsTests
     }
 
     [Fact]
-    public void ToFunctionGraph_LeavesARawEventAlone() =>
+    public void ToFunctionGraph_WhenGivenARawEvent_LeavesItAlone() =>
         Assert.Equal("not a record", RecordFormats.ToFunctionGraph("not a record"));
 }

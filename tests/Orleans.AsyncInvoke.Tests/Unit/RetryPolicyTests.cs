@@ -22,7 +22,7 @@ public sealed class RetryPolicyTests
     [InlineData(1, 60)]
     [InlineData(2, 120)]
     [InlineData(3, 240)]
-    public void RetryDelay_DoublesFrom60Seconds(int retry, int seconds) =>
+    public void RetryDelay_WhenTheRetryNumberGrows_DoublesFrom60Seconds(int retry, int seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), Policy().RetryDelay(retry));
 
     [Theory]
@@ -32,11 +32,11 @@ public sealed class RetryPolicyTests
     [InlineData(9, 256)]
     [InlineData(10, 300)]
     [InlineData(40, 300)]
-    public void ThrottleDelay_DoublesFromOneSecondUpToFiveMinutes(int throttle, int seconds) =>
+    public void ThrottleDelay_WhenTheThrottleCountGrows_DoublesFromOneSecondUpToFiveMinutes(int throttle, int seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), Policy().ThrottleDelay(throttle, null));
 
     [Fact]
-    public void ThrottleDelay_HonoursALongerRetryAfterButNotAShorterOne()
+    public void ThrottleDelay_WhenGivenARetryAfter_HonoursItOnlyWhenLonger()
     {
         Assert.Equal(TimeSpan.FromSeconds(30), Policy().ThrottleDelay(1, TimeSpan.FromSeconds(30)));
         Assert.Equal(TimeSpan.FromSeconds(4), Policy().ThrottleDelay(3, TimeSpan.FromSeconds(1)));
@@ -60,7 +60,7 @@ public sealed class RetryPolicyTests
     [InlineData(90, 0, 60)]
     [InlineData(90, 60, null)]
     [InlineData(181, 60, 180)]
-    public void AfterFunctionError_LooksAheadAtTheEventAge(int maxAgeSeconds, int elapsedSeconds, int? retryAtSeconds)
+    public void AfterFunctionError_WhenAMaximumEventAgeIsSet_LooksAheadAtIt(int maxAgeSeconds, int elapsedSeconds, int? retryAtSeconds)
     {
         _time.Advance(TimeSpan.FromSeconds(elapsedSeconds));
         var attemptsMade = elapsedSeconds == 0 ? 1 : 2;
@@ -71,7 +71,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void TimeCompression_DividesDelaysAndAgeButNotTheConfiguredValues()
+    public void TimeCompression_WhenSet_DividesDelaysAndAgeButNotTheConfiguredValues()
     {
         var policy = Policy(compression: 60);
 
