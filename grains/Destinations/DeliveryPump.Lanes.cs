@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Orleans.AsyncInvoke.Diagnostics;
 
 namespace Orleans.AsyncInvoke.Destinations;
@@ -116,6 +117,14 @@ public sealed partial class DeliveryPump
         foreach (var span in spans)
         {
             span?.Dispose();
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            foreach (var delivery in batch)
+            {
+                LogDelivered(_logger, delivery.Message.RequestId, delivery.Message.Id, lane.Key, delivery.Attempts + 1);
+            }
         }
 
         try

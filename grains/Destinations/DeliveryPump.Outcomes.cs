@@ -62,6 +62,9 @@ public sealed partial class DeliveryPump
         }
     }
 
+    [LoggerMessage(EventId = LogEvents.Delivered, Level = LogLevel.Debug, Message = "[{RequestId}] {MessageId} delivered to {Destination} (attempt {Attempt})")]
+    private static partial void LogDelivered(ILogger logger, string requestId, string messageId, string destination, int attempt);
+
     [LoggerMessage(EventId = LogEvents.DeliveryRetrying, Level = LogLevel.Warning, Message = "Delivery of {MessageId} to {Destination} failed (attempt {Attempts}: {Error}); retry due at {DueAt:O}")]
     private static partial void LogRetrying(ILogger logger, string destination, string messageId, int attempts, string error, DateTimeOffset dueAt);
 

@@ -39,6 +39,7 @@ internal static class LogEvents
     public const int DeliveryAcknowledgeFailed = 2403;
     public const int DeliveriesMigrated = 2404;
     public const int DeliveryChainEnded = 2405;
+    public const int Delivered = 2406;
 
     public const int LambdaGatewayFailure = 3000;
     public const int GatewayFailure = 3001;
