@@ -83,6 +83,38 @@ internal static partial class ClusterHostingOptionsValidator
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="OptionsValidationException"/> naming the key of every port another process already holds: two
+    /// silos on one machine must not share the silo or gateway port without a word.
+    /// </summary>
+    public static void ThrowIfPortsTaken(ClusterHostingOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (key, port) in new[] { (nameof(options.SiloPort), options.SiloPort), (nameof(options.GatewayPort), options.GatewayPort) })
+        {
+            // SO_REUSEADDR: connections of a silo killed a moment ago (TIME_WAIT) do not count, a listener does.
+            var probe = new System.Net.Sockets.TcpListener(IPAddress.Any, port);
+            probe.Server.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+            try
+            {
+                probe.Start();
+            }
+            catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode is System.Net.Sockets.SocketError.AddressAlreadyInUse or System.Net.Sockets.SocketError.AccessDenied)
+            {
+                failures.Add($"{ClusterHostingOptions.SectionName}:{key} {port} is already in use by another process (another silo?): choose a free port.");
+            }
+            finally
+            {
+                probe.Stop();
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(ClusterHostingOptions.SectionName, typeof(ClusterHostingOptions), failures);
+        }
+    }
+
     [GeneratedRegex("^[a-zA-Z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 }

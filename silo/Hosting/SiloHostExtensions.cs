@@ -43,6 +43,11 @@ public static partial class SiloHostExtensions
             {
                 failures.AddRange(ex.Failures);
             }
+            catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+            {
+                // A value that does not parse (Retention=bogus): the binder names the key and the type it expected.
+                failures.Add(ex.Message);
+            }
         }
 
         Check<AsyncInvokeOptions>();

@@ -27,8 +27,19 @@ public static class SiloProfiles
     /// <summary>Configures clustering, grain storage and reminders for the selected profile.</summary>
     public static ISiloBuilder UseAsyncInvokeProfile(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        ClusterHostingOptions cluster;
+        try
+        {
+            cluster = configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value that does not parse (SiloPort=abc): the binder names the key and the type it expected.
+            throw new OptionsValidationException(ClusterHostingOptions.SectionName, typeof(ClusterHostingOptions), [ex.Message]);
+        }
+
         ClusterHostingOptionsValidator.ThrowIfInvalid(cluster);
+        ClusterHostingOptionsValidator.ThrowIfPortsTaken(cluster);
         // Each invocation is a grain used once: with Orleans' default directory cache (a million entries) the silo
         // kept the address of every recent invocation, about 320 bytes each. Hot grains (functions, destinations,
         // limiters) fit easily in a tenth of that.

@@ -49,4 +49,42 @@ public sealed class SiloStartupTests
         Assert.Contains("  - AsyncInvoke:Webhooks:AllowedHosts:0 must be a host name or an IP address, without scheme, port or path (was 'https://hooks.example.com:8443/x').", other.Message, StringComparison.Ordinal);
         Assert.Contains("  - AsyncInvoke:DeliveryConcurrency must be between 1 and 10000 (was 0).", other.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Silo_WhenAValueDoesNotParse_ExitsNamingTheKeyAndTheExpectedType()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
+        {
+            ["AsyncInvoke__Retention"] = "bogus",
+            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        var cluster = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
+        {
+            ["AsyncInvoke__Cluster__SiloPort"] = "abc",
+        }));
+
+        Assert.Contains("exited with 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("  - Failed to convert configuration value", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'AsyncInvoke:Retention' to type 'System.TimeSpan'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("exited with 1", cluster.Message, StringComparison.Ordinal);
+        Assert.Contains("'AsyncInvoke:Cluster:SiloPort' to type 'System.Int32'", cluster.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_WhenItsGatewayPortIsTaken_ExitsNamingTheKey()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
+        {
+            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__GatewayPort"] = taken.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+
+        Assert.Contains("exited with 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"  - AsyncInvoke:Cluster:GatewayPort {taken} is already in use by another process", ex.Message, StringComparison.Ordinal);
+    }
 }
