@@ -45,6 +45,12 @@ internal static class LambdaRequest
             return JsonDocument.Parse("{}").RootElement;
         }
 
+        // The parser checks the structure only: a string of invalid UTF-8 would fail later, when it is read.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw LambdaRequestException.BadContent("Could not parse request body into json: the body is not valid UTF-8.");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(body);
