@@ -13,6 +13,7 @@ public static partial class SiloHostExtensions
     /// <summary>Adds the Orleans silo (profile chosen by configuration) and the runtime's services.</summary>
     public static WebApplicationBuilder AddAsyncInvokeSilo(this WebApplicationBuilder builder)
     {
+        UseAppSettingsBesideTheApplication(builder);
         builder.UseOrleans(silo => silo.UseAsyncInvokeProfile(builder.Configuration));
         builder.Services.AddAsyncInvoke(builder.Configuration);
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
@@ -23,6 +24,35 @@ public static partial class SiloHostExtensions
         // Bodies for people and SDKs: no HTML escaping of quotes in any JSON the gateway writes.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         return builder;
+    }
+
+    /// <summary>
+    /// A silo started from another directory still reads the <c>appsettings.json</c> it was published with: when the
+    /// content root (the working directory) has none, the one beside the application takes its place, at the same
+    /// precedence (environment variables and the command line still win).
+    /// </summary>
+    private static void UseAppSettingsBesideTheApplication(WebApplicationBuilder builder)
+    {
+        var appDirectory = AppContext.BaseDirectory;
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"))
+            || !File.Exists(Path.Combine(appDirectory, "appsettings.json")))
+        {
+            return;
+        }
+
+        var sources = builder.Configuration.Sources;
+        var index = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: "appsettings.json" });
+        if (index < 0)
+        {
+            return;
+        }
+
+        sources.Insert(index + 1, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(appDirectory),
+        });
     }
 
     /// <summary>

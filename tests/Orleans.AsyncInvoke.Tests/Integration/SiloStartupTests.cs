@@ -87,4 +87,29 @@ public sealed class SiloStartupTests
         Assert.Contains("exited with 1", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"  - AsyncInvoke:Cluster:GatewayPort {taken} is already in use by another process", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Silo_WhenStartedFromAnotherDirectory_ReadsTheSettingsItWasBuiltWith()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("asyncinvoke-cwd-").FullName;
+        var port = FreePort.Next();
+        try
+        {
+            await using var silo = await SiloProcess.StartAsync(port, new Dictionary<string, string>
+            {
+                ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }, TimeSpan.FromSeconds(60), workingDirectory: elsewhere);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+            var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/2015-03-31/functions", UriKind.Relative)));
+
+            var names = list.RootElement.GetProperty("Functions").EnumerateArray().Select(f => f.GetProperty("FunctionName").GetString()).ToList();
+            Assert.Equal(["echo", "fail", "flaky", "sleep"], names.Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
 }
