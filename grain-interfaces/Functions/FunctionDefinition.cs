@@ -36,6 +36,9 @@ public sealed record FunctionDefinition
     /// <summary>Changes on every update; lets a caller detect concurrent changes.</summary>
     [Id(9)] public string RevisionId { get; init; } = "";
 
+    /// <summary>The execution role the function was created or updated with (an IAM role ARN), as sent.</summary>
+    [Id(10)] public string? Role { get; init; }
+
     /// <summary>Whether <paramref name="other"/> runs the same way (target, settings); ignores version bookkeeping.</summary>
     public bool SameBehaviourAs(FunctionDefinition other) =>
         Target == other.Target && Timeout == other.Timeout && Description == other.Description

@@ -26,4 +26,7 @@ public sealed record FunctionDefinitionInput
 
     /// <summary>Dead-letter target; an empty string removes it.</summary>
     [Id(6)] public string? DeadLetterTarget { get; init; }
+
+    /// <summary>The execution role (an IAM role ARN); kept and returned as sent. <c>null</c> keeps the current one.</summary>
+    [Id(7)] public string? Role { get; init; }
 }

@@ -101,6 +101,7 @@ public sealed partial class FunctionGrain(
             Environment = input.Environment ?? current?.Environment ?? new Dictionary<string, string>(),
             Description = input.Description ?? current?.Description,
             DeadLetterTarget = input.DeadLetterTarget is null ? current?.DeadLetterTarget : NullIfEmpty(input.DeadLetterTarget),
+            Role = input.Role ?? current?.Role,
             LastModified = time.GetUtcNow(),
             RevisionId = Guid.NewGuid().ToString(),
         };

@@ -165,6 +165,7 @@ internal static partial class LambdaFunctionEndpoints
             Description = body.String("Description"),
             Environment = body.Object("Environment")?.StringMap("Variables"),
             DeadLetterTarget = dlq is null ? null : dlq.Value.String("TargetArn") ?? "",
+            Role = body.String("Role"),
         };
     }
 

@@ -16,7 +16,7 @@ internal static class LambdaShapes
         {
             ["FunctionName"] = d.Name,
             ["FunctionArn"] = arn,
-            ["Role"] = $"arn:aws:iam::{account}:role/asyncinvoke",
+            ["Role"] = d.Role ?? $"arn:aws:iam::{account}:role/asyncinvoke",
             ["CodeSize"] = 0,
             ["Description"] = d.Description ?? "",
             ["Timeout"] = (int)Math.Ceiling(d.Timeout.TotalSeconds),
