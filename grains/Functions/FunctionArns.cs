@@ -14,4 +14,21 @@ public sealed class FunctionArns(IOptions<AsyncInvokeOptions> options)
 
     /// <summary>The qualified ARN.</summary>
     public string Qualified(string name, string qualifier) => FunctionNames.QualifiedArn(_region, _account, name, qualifier);
+
+    /// <summary>
+    /// Why an ARN of another region or account cannot name a resource of this runtime, or <c>null</c> when it is
+    /// ours (or not an ARN, or a bucket ARN, which names neither).
+    /// </summary>
+    public string? ForeignArnProblem(string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length < 6 || parts[0] != "arn" || (parts[3].Length == 0 && parts[4].Length == 0))
+        {
+            return null;
+        }
+
+        return parts[3] == _region && parts[4] == _account
+            ? null
+            : $"The destination ARN {text} is invalid: it names region '{parts[3]}' and account '{parts[4]}', and this runtime serves region '{_region}', account '{_account}' (AsyncInvoke:Region, AsyncInvoke:AccountId).";
+    }
 }

@@ -104,6 +104,11 @@ public sealed partial class FunctionGrain
         }
 
         var address = FunctionValidation.ParseDestination(destination, onFailure, Name);
+        if (arns.ForeignArnProblem(destination) is { } foreign)
+        {
+            throw ErrorCodes.InvalidParameter(foreign);
+        }
+
         if (address.Kind != DestinationKind.Function)
         {
             return;
@@ -112,7 +117,7 @@ public sealed partial class FunctionGrain
         var target = GrainFactory.GetGrain<IFunctionGrain>(address.Name);
         if (await target.GetAsync() is null)
         {
-            throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid.");
+            throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid: function {address.Name} does not exist.");
         }
 
         // A direct cycle (A -> B -> A) is allowed, and stopped at run time by the recursive-loop guard; say so.

@@ -92,6 +92,11 @@ public sealed partial class FunctionGrain(
             throw ErrorCodes.InvalidParameter($"The dead-letter target {input.DeadLetterTarget} is invalid: use a queue or topic.");
         }
 
+        if (!string.IsNullOrEmpty(input.DeadLetterTarget) && arns.ForeignArnProblem(input.DeadLetterTarget) is { } foreign)
+        {
+            throw ErrorCodes.InvalidParameter(foreign);
+        }
+
         return new FunctionDefinition
         {
             Name = Name,
