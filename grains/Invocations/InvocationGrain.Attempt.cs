@@ -39,7 +39,7 @@ public sealed partial class InvocationGrain
         span?.SetTag("faas.invoked_name", S.FunctionName);
         span?.SetTag("faas.invocation_id", RequestId);
         span?.SetTag("asyncinvoke.attempt", S.AttemptCount + 1);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = RequestId, ["FunctionName"] = S.FunctionName });
+        using var scope = AttemptScope(logger, RequestId, S.FunctionName);
         AttemptResult result;
         try
         {

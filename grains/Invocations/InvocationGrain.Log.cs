@@ -4,6 +4,10 @@ namespace Orleans.AsyncInvoke.Invocations;
 
 public sealed partial class InvocationGrain
 {
+    /// <summary>The scope of every line logged during an attempt: structured for exporters, readable on the console.</summary>
+    private static readonly Func<ILogger, string, string, IDisposable?> AttemptScope =
+        LoggerMessage.DefineScope<string, string>("RequestId:{RequestId} FunctionName:{FunctionName}");
+
     [LoggerMessage(EventId = LogEvents.AttemptStarted, Level = LogLevel.Debug, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) started")]
     private static partial void LogAttemptStarted(ILogger logger, string requestId, string functionName, int attempt);
 

@@ -112,4 +112,22 @@ public sealed class SiloStartupTests
             Directory.Delete(elsewhere, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task ConsoleLog_WhenAnAttemptRuns_ShowsTheRequestIdAndFunctionOfEveryLine()
+    {
+        var port = FreePort.Next();
+        await using var silo = await SiloProcess.StartAsync(port, new Dictionary<string, string>
+        {
+            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/2015-03-31/functions/echo/invocations", UriKind.Relative)) { Content = new StringContent("{}") };
+        request.Headers.Add("X-Amz-Invocation-Type", "Event");
+
+        var id = (await http.SendAsync(request)).Headers.GetValues("X-Amzn-RequestId").Single();
+
+        await silo.WaitForLineAsync(id, "ended with Success", $"RequestId:{id} FunctionName:echo").WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }
