@@ -117,7 +117,8 @@ public sealed partial class FunctionGrain
         var target = GrainFactory.GetGrain<IFunctionGrain>(address.Name);
         if (await target.GetAsync() is null)
         {
-            throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid: function {address.Name} does not exist.");
+            // Lambda's own words, which SDK users and tools match on; the ARN in them names the missing function.
+            throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid.");
         }
 
         // A direct cycle (A -> B -> A) is allowed, and stopped at run time by the recursive-loop guard; say so.

@@ -152,8 +152,7 @@ public sealed class EventInvokeConfigTests(ClusterFixture fixture)
         var ex = await Assert.ThrowsAsync<AsyncInvokeException>(() => Invoker.PutEventInvokeConfigAsync(fn,
             new EventInvokeConfigInput { OnSuccess = destination, HasDestinationConfig = true }));
 
-        Assert.Equal(ErrorCodes.InvalidParameterValue, ex.ErrorCode);
-        Assert.StartsWith($"The destination ARN {destination} is invalid", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((ErrorCodes.InvalidParameterValue, $"The destination ARN {destination} is invalid."), (ex.ErrorCode, ex.Message));
     }
 
     [Fact]
