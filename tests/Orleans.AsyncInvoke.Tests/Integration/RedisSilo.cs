@@ -13,6 +13,10 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, IReadOnlyDictionary<string, string>? settings = null)
 {
     private readonly string _clusterId = $"it-{Guid.NewGuid():N}";
+
+    /// <summary>One connection for the test's own reads of the store (it outlives silo kills; Redis restarts reconnect it).</summary>
+    private readonly Lazy<Task<StackExchange.Redis.ConnectionMultiplexer>> _connection =
+        new(() => StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},abortConnect=false"));
     private readonly int _siloPort = FreePort.Next();
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _httpPort = FreePort.Next();
@@ -55,7 +59,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
     /// </summary>
     public async Task<bool> IsFinalAsync(string requestId)
     {
-        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var connection = await _connection.Value;
         return await connection.GetDatabase().SortedSetScoreAsync($"asyncinvoke:{ServiceId}:wake:finished", requestId) is not null;
     }
 
@@ -66,7 +70,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
     /// <summary>Failed delivery attempts to a destination (canonical key), read from its counters in Redis.</summary>
     public async Task<long> DeliveryFailuresAsync(string destination)
     {
-        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var connection = await _connection.Value;
         var failures = await connection.GetDatabase().HashGetAsync($"asyncinvoke:{ServiceId}:dlv:counters:{destination}", "failures");
         return failures.HasValue ? (long)failures : 0;
     }

@@ -5,6 +5,9 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class SiloStartupTests
 {
+    /// <summary>A free port, as a setting's value.</summary>
+    private static string Free() => FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task Silo_WhenTheConfigurationIsInvalid_ExitsNamingEveryBadKey()
     {
@@ -12,8 +15,8 @@ public sealed class SiloStartupTests
         {
             ["AsyncInvoke__TimeCompression"] = "0",
             ["AsyncInvoke__Functions__broken__Timeout"] = "00:30:00",
-            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__SiloPort"] = Free(),
+            ["AsyncInvoke__Cluster__GatewayPort"] = Free(),
         }));
 
         Assert.Contains("exited with 1", ex.Message, StringComparison.Ordinal);
@@ -25,7 +28,7 @@ public sealed class SiloStartupTests
     [Fact]
     public async Task Silo_WhenClusterGatewayOrWebhookSettingsAreInvalid_ExitsNamingEveryBadKey()
     {
-        var port = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var port = Free();
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
         {
             ["AsyncInvoke__Cluster__SiloPort"] = port,
@@ -34,8 +37,8 @@ public sealed class SiloStartupTests
         }));
         var other = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
         {
-            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__SiloPort"] = Free(),
+            ["AsyncInvoke__Cluster__GatewayPort"] = Free(),
             ["AsyncInvoke__Gateway__MaxJsonBodyBytes"] = "10",
             ["AsyncInvoke__Webhooks__AllowedHosts__0"] = "https://hooks.example.com:8443/x",
             ["AsyncInvoke__DeliveryConcurrency"] = "0",
@@ -56,8 +59,8 @@ public sealed class SiloStartupTests
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
         {
             ["AsyncInvoke__Retention"] = "bogus",
-            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__SiloPort"] = Free(),
+            ["AsyncInvoke__Cluster__GatewayPort"] = Free(),
         }));
         var cluster = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
         {
@@ -80,7 +83,7 @@ public sealed class SiloStartupTests
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>
         {
-            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__SiloPort"] = Free(),
             ["AsyncInvoke__Cluster__GatewayPort"] = taken.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
 
@@ -97,8 +100,8 @@ public sealed class SiloStartupTests
         {
             await using var silo = await SiloProcess.StartAsync(port, new Dictionary<string, string>
             {
-                ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["AsyncInvoke__Cluster__SiloPort"] = Free(),
+                ["AsyncInvoke__Cluster__GatewayPort"] = Free(),
             }, TimeSpan.FromSeconds(60), workingDirectory: elsewhere);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -119,8 +122,8 @@ public sealed class SiloStartupTests
         var port = FreePort.Next();
         await using var silo = await SiloProcess.StartAsync(port, new Dictionary<string, string>
         {
-            ["AsyncInvoke__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AsyncInvoke__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__SiloPort"] = Free(),
+            ["AsyncInvoke__Cluster__GatewayPort"] = Free(),
         });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/2015-03-31/functions/echo/invocations", UriKind.Relative)) { Content = new StringContent("{}") };
