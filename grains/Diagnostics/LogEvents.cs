@@ -43,4 +43,10 @@ internal static class LogEvents
 
     public const int LambdaGatewayFailure = 3000;
     public const int GatewayFailure = 3001;
+
+    public const int AuthenticationRefused = 3100;
+    public const int AccessDenied = 3101;
+    public const int AuthenticationOff = 3102;
+    public const int AuthenticationOn = 3103;
+    public const int ClusterTls = 3104;
 }

@@ -1,12 +1,18 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Security;
 
 namespace Orleans.AsyncInvoke.Execution;
 
 /// <summary>Runs one attempt on the right runtime and turns timeouts and exceptions into Lambda's function errors.</summary>
-public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtimes, TimeProvider time, ILogger<FunctionRunner> logger)
+public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtimes, IOptionsMonitor<ExecutionOptions> execution, TimeProvider time, ILogger<FunctionRunner> logger)
 {
+    /// <summary>Why a target that starts a local program is refused where they are not allowed.</summary>
+    public const string LocalProgramsRefused =
+        "Targets that run a program on the silo's machine (exec:) are disabled: set AsyncInvoke:Execution:AllowLocalPrograms=true to allow anyone who may create functions to run commands as the silo's user.";
+
     private static readonly TimeSpan CleanupGrace = TimeSpan.FromSeconds(2);
     private readonly IFunctionRuntime[] _runtimes = [.. runtimes];
 
@@ -14,9 +20,12 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
     public string? Validate(string target)
     {
         var runtime = Array.Find(_runtimes, r => r.CanRun(target));
-        return runtime is null
-            ? $"Unsupported target '{target}': use dotnet:<handler>, http(s)://<url>, customhandler+http://<host:port> or exec:<command>."
-            : runtime.Validate(target);
+        return runtime switch
+        {
+            null => $"Unsupported target '{target}': use dotnet:<handler>, http(s)://<url>, customhandler+http://<host:port> or exec:<command>.",
+            { RunsLocalPrograms: true } when !execution.CurrentValue.AllowLocalPrograms => LocalProgramsRefused,
+            _ => runtime.Validate(target),
+        };
     }
 
     /// <summary>
@@ -29,6 +38,12 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
         if (runtime is null)
         {
             return AttemptResult.Failed("Runtime.InvalidTarget", $"Unsupported target '{function.Target}'.");
+        }
+
+        if (runtime.RunsLocalPrograms && !execution.CurrentValue.AllowLocalPrograms)
+        {
+            // A function stored while they were allowed does not run once they are not.
+            return AttemptResult.Failed("Runtime.InvalidTarget", LocalProgramsRefused);
         }
 
         using var timeout = new CancellationTokenSource(function.Timeout, time);

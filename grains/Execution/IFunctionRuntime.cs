@@ -8,6 +8,9 @@ public interface IFunctionRuntime
     /// <summary>Whether this runtime runs <paramref name="target"/>.</summary>
     bool CanRun(string target);
 
+    /// <summary>Whether this runtime starts a program on the silo's machine (refused unless allowed).</summary>
+    bool RunsLocalPrograms => false;
+
     /// <summary>Why <paramref name="target"/> cannot run, or <c>null</c> when it can.</summary>
     string? Validate(string target);
 

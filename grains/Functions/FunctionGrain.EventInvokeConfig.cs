@@ -109,6 +109,11 @@ public sealed partial class FunctionGrain
             throw ErrorCodes.InvalidParameter(foreign);
         }
 
+        if (address.Kind == DestinationKind.Webhook && guard.RefusalOf(address.Name) is { } refused)
+        {
+            throw ErrorCodes.InvalidParameter($"The destination {destination} is refused: {refused}");
+        }
+
         if (address.Kind != DestinationKind.Function)
         {
             return;

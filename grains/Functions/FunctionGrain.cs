@@ -14,6 +14,7 @@ public sealed partial class FunctionGrain(
     [PersistentState("function", StorageNames.Functions)] IPersistentState<FunctionState> state,
     FunctionRunner runner,
     FunctionArns arns,
+    Security.OutboundAddressGuard guard,
     TimeProvider time,
     Microsoft.Extensions.Logging.ILogger<FunctionGrain> logger) : Grain, IFunctionGrain
 {

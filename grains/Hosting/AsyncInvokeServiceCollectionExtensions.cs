@@ -17,6 +17,8 @@ using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations;
 using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.AsyncInvoke.Scheduling;
+using Orleans.AsyncInvoke.Security;
+using Microsoft.Extensions.Http;
 
 namespace Orleans.AsyncInvoke.Hosting;
 
@@ -33,6 +35,8 @@ public static class AsyncInvokeServiceCollectionExtensions
         if (configuration is not null)
         {
             optionsBuilder.Bind(configuration.GetSection(AsyncInvokeOptions.SectionName));
+            services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
+            services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName));
         }
 
         if (services.Any(d => d.ServiceType == typeof(FunctionRunner)))
@@ -66,16 +70,19 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IDestinationAdapter, WebhookAdapter>();
         services.AddSingleton<IDestinationAdapter, TopicAdapter>();
         services.AddSingleton<IDestinationAdapter, EventBusAdapter>();
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+
+        services.AddSingleton<OutboundAddressGuard>();
         // Deliveries are traced and counted by the pump: the client factory's four log lines per request would cost
         // more CPU than the request itself at thousands of records a second.
         services.AddHttpClient(WebhookAdapter.HttpClientName)
             .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressGuard>().CreateHandler());
         // Callbacks are caller-supplied URLs: they pass the same SSRF guard as webhook destinations.
         services.AddHttpClient(Destinations.Callback.CallbackGrain.HttpClientName)
             .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAdapter.CreateHandler(sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressGuard>().CreateHandler());
+        // HTTP function targets (one named client per function) pass it too.
+        services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>, GuardedFunctionClients>();
         services.AddSingleton<ConfiguredFunctionsLoader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConfiguredFunctionsLoader>());
 

@@ -4,6 +4,7 @@ using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Security;
 using Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 
 namespace Orleans.AsyncInvoke.Silo.Gateway;
@@ -64,6 +65,11 @@ internal static class EntryPointEndpoints
         if (callback.Length > 0 && !(Uri.TryCreate(callback, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
             throw ErrorCodes.InvalidParameter("X-Callback-Url must be an absolute http:// or https:// URL.");
+        }
+
+        if (callback.Length > 0 && http.RequestServices.GetRequiredService<OutboundAddressGuard>().RefusalOf(callback) is { } refused)
+        {
+            throw ErrorCodes.InvalidParameter($"X-Callback-Url is refused: {refused}");
         }
 
         var limit = options.Value.MaxAsyncPayloadBytes;

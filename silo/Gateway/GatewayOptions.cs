@@ -11,4 +11,13 @@ public sealed class GatewayOptions
 
     /// <summary>Payload limit of the deprecated <c>InvokeAsync</c> operation. Default 256 KiB.</summary>
     public int MaxInvokeAsyncPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Accepts one caller (access key id or API key name) may make per second on this silo, on every entry point;
+    /// more answer 429 <c>TooManyRequestsException</c> (<c>Reason: CallerRateLimitExceeded</c>). Default: no limit.
+    /// </summary>
+    public int? AcceptsPerSecondPerPrincipal { get; set; }
+
+    /// <summary>Accepts one function may take per second on this silo, from all callers together. Default: no limit.</summary>
+    public int? AcceptsPerSecondPerFunction { get; set; }
 }

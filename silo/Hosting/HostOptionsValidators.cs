@@ -22,6 +22,14 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.SectionName}:{nameof(options.MaxInvokeAsyncPayloadBytes)} must be between 1 and 6291456 (was {options.MaxInvokeAsyncPayloadBytes}).");
         }
 
+        foreach (var (key, rate) in new[] { (nameof(options.AcceptsPerSecondPerPrincipal), options.AcceptsPerSecondPerPrincipal), (nameof(options.AcceptsPerSecondPerFunction), options.AcceptsPerSecondPerFunction) })
+        {
+            if (rate is < 1)
+            {
+                failures.Add($"{GatewayOptions.SectionName}:{key} must be at least 1 accept per second, or unset for no limit (was {rate}).");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
@@ -36,6 +44,10 @@ internal sealed partial class WebhookOptionsValidator : IValidateOptions<Webhook
             .Where(h => string.IsNullOrWhiteSpace(h.host) || !(IPAddress.TryParse(h.host, out _) || HostName().IsMatch(h.host)))
             .Select(h => $"{WebhookOptions.SectionName}:AllowedHosts:{h.i} must be a host name or an IP address, without scheme, port or path (was '{h.host}').")
             .ToList();
+        failures.AddRange(options.AllowedNetworks
+            .Select((network, i) => (network, i))
+            .Where(n => !IPNetwork.TryParse(n.network ?? "", out _))
+            .Select(n => $"{WebhookOptions.SectionName}:AllowedNetworks:{n.i} must be a network in CIDR notation, e.g. 10.20.0.0/16 (was '{n.network}')."));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -4,6 +4,7 @@ using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Silo.Gateway;
 using Orleans.AsyncInvoke.Silo.Gateway.Lambda;
+using Orleans.AsyncInvoke.Silo.Security;
 
 namespace Orleans.AsyncInvoke.Silo.Hosting;
 
@@ -21,6 +22,7 @@ public static partial class SiloHostExtensions
         builder.Services.AddOptions<WebhookOptions>().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         builder.AddAsyncInvokeTelemetry();
+        builder.AddAsyncInvokeSecurity();
         // Bodies for people and SDKs: no HTML escaping of quotes in any JSON the gateway writes.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         return builder;
@@ -83,6 +85,12 @@ public static partial class SiloHostExtensions
         Check<AsyncInvokeOptions>();
         Check<GatewayOptions>();
         Check<WebhookOptions>();
+        Check<AuthOptions>();
+        if (failures.Count == 0 && SecurityHosting.OpenBeyondLoopback(app.Configuration, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value) is { } open)
+        {
+            failures.Add(open);
+        }
+
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(AsyncInvokeOptions.SectionName, typeof(AsyncInvokeOptions), failures);
@@ -94,6 +102,7 @@ public static partial class SiloHostExtensions
     /// <summary>Maps the Lambda-compatible API, the other entry points, invocation status and the health probes.</summary>
     public static WebApplication MapAsyncInvokeEndpoints(this WebApplication app)
     {
+        app.UseAsyncInvokeAuthentication();
         app.MapLambdaApi();
         app.MapEntryPoints();
         app.MapQueues();
@@ -134,6 +143,8 @@ public static partial class SiloHostExtensions
         {
             LogRedis(logger);
         }
+
+        SecurityHosting.LogAuthentication(logger, app.Configuration, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value);
 
         return app;
     }

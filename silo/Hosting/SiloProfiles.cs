@@ -6,6 +6,7 @@ using Orleans.AsyncInvoke.Destinations.Topic;
 using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations.Storage;
+using Orleans.AsyncInvoke.Security;
 using Orleans.Configuration;
 using Orleans.Persistence;
 using Orleans.Serialization;
@@ -56,8 +57,11 @@ public static class SiloProfiles
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             silo.UseAsyncInvokeInMemory();
-            // Everything runs on this machine in the embedded profile: webhooks on loopback are allowed.
+            // Everything runs on this machine in the embedded profile: webhooks on loopback are allowed, and so are
+            // local programs unless configured otherwise (its HTTP gateway serves loopback only unless secured).
             silo.Services.Configure<WebhookOptions>(o => o.AllowLoopback = true);
+            var allowLocalPrograms = configuration.GetValue($"{ExecutionOptions.SectionName}:{nameof(ExecutionOptions.AllowLocalPrograms)}", true);
+            silo.Services.PostConfigure<ExecutionOptions>(o => o.AllowLocalPrograms = allowLocalPrograms);
             return silo;
         }
 

@@ -14,7 +14,8 @@ public sealed class EventBusState
 /// <summary>An event bus's rules.</summary>
 [GrainType("asyncinvoke-eventbus")]
 public sealed class EventBusGrain(
-    [PersistentState("eventbus", StorageNames.Functions)] IPersistentState<EventBusState> state) : Grain, IEventBusGrain
+    [PersistentState("eventbus", StorageNames.Functions)] IPersistentState<EventBusState> state,
+    Security.OutboundAddressGuard guard) : Grain, IEventBusGrain
 {
     public async Task<EventRule> PutRuleAsync(EventRule rule)
     {
@@ -38,6 +39,11 @@ public sealed class EventBusGrain(
             if (DestinationAddress.TryParse(target) is not { Kind: DestinationKind.Queue or DestinationKind.Function or DestinationKind.Topic or DestinationKind.Webhook })
             {
                 throw ErrorCodes.InvalidParameter($"The target {target} is invalid: use a queue, function, topic or https:// endpoint.");
+            }
+
+            if (guard.RefusalOf(target) is { } refused)
+            {
+                throw ErrorCodes.InvalidParameter($"The target {target} is refused: {refused}");
             }
         }
 

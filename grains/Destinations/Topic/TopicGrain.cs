@@ -14,13 +14,19 @@ public sealed class TopicState
 /// <summary>A topic's subscriptions.</summary>
 [GrainType("asyncinvoke-topic")]
 public sealed class TopicGrain(
-    [PersistentState("topic", StorageNames.Functions)] IPersistentState<TopicState> state) : Grain, ITopicGrain
+    [PersistentState("topic", StorageNames.Functions)] IPersistentState<TopicState> state,
+    Security.OutboundAddressGuard guard) : Grain, ITopicGrain
 {
     public async Task SubscribeAsync(string endpoint)
     {
         if (DestinationAddress.TryParse(endpoint) is not { Kind: DestinationKind.Queue or DestinationKind.Function or DestinationKind.Webhook })
         {
             throw ErrorCodes.InvalidParameter($"The subscription endpoint {endpoint} is invalid: use a queue, function or https:// endpoint.");
+        }
+
+        if (guard.RefusalOf(endpoint) is { } refused)
+        {
+            throw ErrorCodes.InvalidParameter($"The subscription endpoint {endpoint} is refused: {refused}");
         }
 
         if (!state.State.Subscriptions.Contains(endpoint))

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations;
+using Orleans.AsyncInvoke.Security;
 
 namespace Orleans.AsyncInvoke.Execution.Http;
 
@@ -15,7 +16,7 @@ namespace Orleans.AsyncInvoke.Execution.Http;
 /// <c>/&lt;functionName&gt;</c> with <c>{"Data": {...}, "Metadata": {...}}</c>, read <c>{"Outputs", "Logs",
 /// "ReturnValue"}</c>. A handler written for Azure runs unchanged; its logs go to the silo log.
 /// </summary>
-internal sealed partial class CustomHandlerRuntime(IHttpClientFactory clients, IOptions<AsyncInvokeOptions> options, TimeProvider time, ILogger<CustomHandlerRuntime> logger) : IFunctionRuntime
+internal sealed partial class CustomHandlerRuntime(IHttpClientFactory clients, IOptions<AsyncInvokeOptions> options, OutboundAddressGuard guard, TimeProvider time, ILogger<CustomHandlerRuntime> logger) : IFunctionRuntime
 {
     public const string Scheme = "customhandler+";
 
@@ -23,7 +24,7 @@ internal sealed partial class CustomHandlerRuntime(IHttpClientFactory clients, I
 
     public string? Validate(string target) =>
         Uri.TryCreate(target[Scheme.Length..], UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? null
+            ? guard.RefusalOf(target[Scheme.Length..])
             : $"The custom handler target '{target}' must be customhandler+http://host:port.";
 
     public async Task<byte[]> InvokeAsync(FunctionDefinition function, FunctionContext context, CancellationToken cancellationToken)

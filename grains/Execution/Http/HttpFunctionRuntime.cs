@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Security;
 
 namespace Orleans.AsyncInvoke.Execution.Http;
 
@@ -13,14 +14,14 @@ namespace Orleans.AsyncInvoke.Execution.Http;
 /// Runs <c>http://</c> and <c>https://</c> targets: POSTs the event, 2xx is success (the body is the response),
 /// 429 and 503 are throttles (honouring <c>Retry-After</c>), anything else is a function error.
 /// </summary>
-internal sealed partial class HttpFunctionRuntime(IHttpClientFactory clients, IOptions<AsyncInvokeOptions> options, TimeProvider time, ILogger<HttpFunctionRuntime> logger) : IFunctionRuntime
+internal sealed partial class HttpFunctionRuntime(IHttpClientFactory clients, IOptions<AsyncInvokeOptions> options, OutboundAddressGuard guard, TimeProvider time, ILogger<HttpFunctionRuntime> logger) : IFunctionRuntime
 {
     public bool CanRun(string target) =>
         target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     public string? Validate(string target) =>
         Uri.TryCreate(target, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host)
-            ? null
+            ? guard.RefusalOf(target)
             : $"The HTTP target '{target}' is not an absolute URL.";
 
     public async Task<byte[]> InvokeAsync(FunctionDefinition function, FunctionContext context, CancellationToken cancellationToken)
@@ -58,7 +59,9 @@ internal sealed partial class HttpFunctionRuntime(IHttpClientFactory clients, IO
 /// <summary>What plain and custom-handler HTTP functions share: the headers sent and how failures are read.</summary>
 internal static class HttpHeaders
 {
-    public static string ClientName(string functionName) => $"asyncinvoke-function-{functionName}";
+    public const string ClientPrefix = "asyncinvoke-function-";
+
+    public static string ClientName(string functionName) => ClientPrefix + functionName;
 
     public static void Add(HttpRequestMessage request, FunctionContext context)
     {

@@ -21,6 +21,8 @@ internal sealed partial class ProcessFunctionRuntime(IOptions<AsyncInvokeOptions
 
     public bool CanRun(string target) => target.StartsWith(Scheme, StringComparison.Ordinal);
 
+    public bool RunsLocalPrograms => true;
+
     public string? Validate(string target)
     {
         try

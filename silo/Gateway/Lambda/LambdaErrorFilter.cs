@@ -15,7 +15,7 @@ internal sealed partial class LambdaErrorFilter(ILogger<LambdaErrorFilter> logge
         }
         catch (LambdaRequestException ex)
         {
-            return new LambdaErrorResult(ex.Code, ex.Status, ex.Message);
+            return new LambdaErrorResult(ex.Code, ex.Status, ex.Message, ex.Reason, ex.Status == 429 ? 1 : null);
         }
         catch (BadHttpRequestException ex)
         {

@@ -6,6 +6,8 @@ using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations;
 
+using Orleans.AsyncInvoke.Silo.Security;
+
 namespace Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 
 /// <summary>Lambda <c>Invoke</c> and the deprecated <c>InvokeAsync</c>.</summary>
@@ -75,6 +77,12 @@ internal static class LambdaInvokeEndpoints
         if (key.Length > 256)
         {
             throw ErrorCodes.InvalidParameter("The Idempotency-Key header must be at most 256 characters.");
+        }
+
+        var principal = http.Features.Get<Principal>() ?? Principal.Anonymous;
+        if (!http.RequestServices.GetRequiredService<AcceptRateLimiter>().TryAcquire(principal.Name, name))
+        {
+            throw LambdaRequestException.CallerRateLimitExceeded();
         }
 
         requestId ??= key.Length > 0 ? IdempotentRequestId(name, key) : RequestIds.New();

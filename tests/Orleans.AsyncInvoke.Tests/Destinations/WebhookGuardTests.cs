@@ -1,6 +1,7 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Destinations.Webhook;
+using Orleans.AsyncInvoke.Security;
+using Orleans.AsyncInvoke.Tests.Security;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
 
 namespace Orleans.AsyncInvoke.Tests.Destinations;
@@ -10,7 +11,7 @@ namespace Orleans.AsyncInvoke.Tests.Destinations;
 public sealed class WebhookGuardTests
 {
     private static HttpClient Client(WebhookOptions options) =>
-        new(WebhookAdapter.CreateHandler(new StaticOptionsMonitor(options)));
+        new(new OutboundAddressGuard(new StaticOptionsMonitor<WebhookOptions>(options), TimeProvider.System).CreateHandler());
 
     [Fact]
     public async Task Guard_WhenLoopbackIsNotAllowed_RefusesItBeforeConnecting()
@@ -20,7 +21,7 @@ public sealed class WebhookGuardTests
 
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => guarded.PostAsync(new Uri(server.Url), new StringContent("{}")));
 
-        Assert.Contains("resolves only to private, loopback or link-local addresses", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("resolves only to internal addresses", refused.Message, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
     }
 
@@ -52,31 +53,14 @@ public sealed class WebhookGuardTests
         Assert.Empty(target.Requests);
     }
 
-    [Theory]
-    [InlineData("10.1.2.3", false)]
-    [InlineData("172.16.0.1", false)]
-    [InlineData("172.31.255.255", false)]
-    [InlineData("192.168.1.1", false)]
-    [InlineData("169.254.169.254", false)]
-    [InlineData("100.64.0.1", false)]
-    [InlineData("127.0.0.1", false)]
-    [InlineData("0.0.0.0", false)]
-    [InlineData("::1", false)]
-    [InlineData("fe80::1", false)]
-    [InlineData("fd00::1", false)]
-    [InlineData("::ffff:10.0.0.1", false)]
-    [InlineData("172.32.0.1", true)]
-    [InlineData("93.184.216.34", true)]
-    [InlineData("2606:4700::1111", true)]
-    public void IsPublic_WhenGivenAnAddress_TellsPublicFromPrivate(string address, bool expected) =>
-        Assert.Equal(expected, WebhookAdapter.IsPublic(IPAddress.Parse(address)));
-
-    private sealed class StaticOptionsMonitor(WebhookOptions value) : IOptionsMonitor<WebhookOptions>
+    [Fact]
+    public void CreateHandler_Always_UsesNoProxyAndFollowsNoRedirect()
     {
-        public WebhookOptions CurrentValue => value;
+        // A proxy would be the address connected to, and so the one checked, instead of the target's.
+        using var handler = OutboundAddressGuardTests.Guard(new WebhookOptions()).CreateHandler();
 
-        public WebhookOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<WebhookOptions, string?> listener) => null;
+        Assert.False(handler.UseProxy);
+        Assert.False(handler.AllowAutoRedirect);
+        Assert.NotNull(handler.ConnectCallback);
     }
 }

@@ -37,6 +37,7 @@ public class ClusterFixture : IAsyncLifetime
                 ["AsyncInvoke:Functions:echo:Target"] = "dotnet:echo",
                 ["AsyncInvoke:DeliveryRetryWindow"] = "00:00:10",
                 ["AsyncInvoke:Webhooks:AllowLoopback"] = "true",
+                ["AsyncInvoke:Execution:AllowLocalPrograms"] = "true",
             });
             host.Configuration.AddInMemoryCollection(Settings);
             host.Services.AddSingleton<TimeProvider>(Time);

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
+using Orleans.AsyncInvoke.Security;
 
 namespace Orleans.AsyncInvoke.Tests.Runtimes;
 
@@ -19,6 +21,9 @@ internal sealed class RuntimeHarness : IDisposable
         services.AddSingleton(Time);
         services.AddAsyncInvoke();
         services.Configure<AsyncInvokeOptions>(o => o.MaxResponseBytes = maxResponseBytes);
+        // The runtimes are exercised against servers and programs on this machine.
+        services.Configure<WebhookOptions>(o => o.AllowLoopback = true);
+        services.Configure<ExecutionOptions>(o => o.AllowLocalPrograms = true);
         _services = services.BuildServiceProvider();
         Runner = _services.GetRequiredService<FunctionRunner>();
     }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Security;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
 
 namespace Orleans.AsyncInvoke.Tests.Unit;
 
@@ -21,7 +23,7 @@ public sealed class FunctionRunnerTests
     }
 
     private FunctionRunner Runner(Func<FunctionContext, CancellationToken, Task<byte[]>> run) =>
-        new([new DelegateRuntime(run)], _time, NullLogger<FunctionRunner>.Instance);
+        new([new DelegateRuntime(run)], new StaticOptionsMonitor<ExecutionOptions>(new ExecutionOptions()), _time, NullLogger<FunctionRunner>.Instance);
 
     private FunctionContext Context() => new()
     {
