@@ -15,19 +15,21 @@ public sealed partial class DeliveryPump
             AsyncInvokeInstruments.DeadLetterErrors.Add(1, tag);
         }
 
-        var failed = delivery with { Attempts = delivery.Attempts + 1, LastError = error.Message };
+        // HttpClient wraps the reason (a refused address, a reset connection) in a generic outer message.
+        var reason = error.InnerException is { } inner && inner.Message != error.Message ? $"{error.Message} ({inner.Message})" : error.Message;
+        var failed = delivery with { Attempts = delivery.Attempts + 1, LastError = reason };
         try
         {
             var verdict = _retries.AfterThrottle(failed.Attempts, null, failed.FirstAttemptAt, _options.DeliveryRetryWindow);
             if (error is not PermanentDeliveryException && verdict.DueAt is { } due)
             {
                 await _store.RetryAtAsync(failed, due);
-                LogRetrying(_logger, lane.Key, delivery.Message.Id, failed.Attempts, error.Message, due);
+                LogRetrying(_logger, lane.Key, delivery.Message.Id, failed.Attempts, reason, due);
             }
             else
             {
                 await _store.ParkAsync(failed, _clock.UtcNow);
-                LogParked(_logger, lane.Key, delivery.Message.Id, failed.Attempts, error.Message);
+                LogParked(_logger, lane.Key, delivery.Message.Id, failed.Attempts, reason);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Client;
 using Orleans.AsyncInvoke.Destinations.Queue;
 using Orleans.AsyncInvoke.Destinations.Storage;
 using Orleans.AsyncInvoke.Destinations.Topic;
@@ -41,6 +42,7 @@ public static class SiloProfiles
 
         ClusterHostingOptionsValidator.ThrowIfInvalid(cluster);
         ClusterHostingOptionsValidator.ThrowIfPortsTaken(cluster);
+        UseClusterTls(silo, configuration);
         // Each invocation is a grain used once: with Orleans' default directory cache (a million entries) the silo
         // kept the address of every recent invocation, about 320 bytes each. Hot grains (functions, destinations,
         // limiters) fit easily in a tenth of that.
@@ -65,9 +67,22 @@ public static class SiloProfiles
             return silo;
         }
 
+        var redisTls = configuration.GetSection(RedisTlsOptions.SectionName).Get<RedisTlsOptions>() ?? new RedisTlsOptions();
+        if (!string.IsNullOrWhiteSpace(redisTls.CaPath) && !File.Exists(redisTls.CaPath))
+        {
+            throw new OptionsValidationException(RedisTlsOptions.SectionName, typeof(RedisTlsOptions),
+                [$"{RedisTlsOptions.SectionName}:CaPath names a file that does not exist ({redisTls.CaPath})."]);
+        }
+
         ConfigurationOptions Redis()
         {
             var options = ConfigurationOptions.Parse(redis);
+            if (!string.IsNullOrWhiteSpace(redisTls.CaPath))
+            {
+                // A private CA signs the server's certificate (ssl=true in the connection string turns TLS on).
+                options.TrustIssuer(redisTls.CaPath);
+            }
+
             // Keep retrying while Redis restarts instead of failing the silo at the first refused connection.
             options.AbortOnConnectFail = false;
             // The .NET thread pool instead of the client's dedicated I/O threads: on a few cores those threads spin
@@ -76,6 +91,7 @@ public static class SiloProfiles
             return options;
         }
 
+        ThrowIfRedisRefusesTheCredentials(Redis());
         var advertised = IPAddress.Parse(cluster.AdvertisedAddress);
         silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(o => o.ConfigurationOptions = Redis());
@@ -99,5 +115,57 @@ public static class SiloProfiles
         silo.Services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<RedisDeliveryStore>());
         silo.Services.AddSingleton<IInvocationStore, RedisInvocationStore>();
         return silo;
+    }
+
+    private static void UseClusterTls(ISiloBuilder silo, IConfiguration configuration)
+    {
+        var tls = configuration.GetSection(ClusterTlsOptions.SectionName).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
+        var problems = ClusterTls.Problems(tls);
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions), [.. problems]);
+        }
+
+        if (tls.Enabled)
+        {
+            var authorities = ClusterTls.LoadAuthorities(tls.CaPath!);
+            silo.UseTls(ClusterTls.LoadCertificate(tls), o => ClusterTls.Configure(o, authorities));
+        }
+    }
+
+    /// <summary>
+    /// Connects once before anything starts: a Redis that refuses the password, the user or the TLS handshake stops the
+    /// start with a message naming the key (never the secret) instead of retrying forever. A Redis that is merely not
+    /// up yet is waited for, as when it restarts.
+    /// </summary>
+    private static void ThrowIfRedisRefusesTheCredentials(ConfigurationOptions options)
+    {
+        var probe = options.Clone();
+        probe.AbortOnConnectFail = true;
+        probe.ConnectRetry = 1;
+        probe.ConnectTimeout = 5000;
+        try
+        {
+            using var connection = ConnectionMultiplexer.Connect(probe);
+            connection.GetDatabase().Ping();
+        }
+        catch (RedisConnectionException ex) when (ex.FailureType == ConnectionFailureType.AuthenticationFailure)
+        {
+            throw new OptionsValidationException($"ConnectionStrings:{RedisConnectionName}", typeof(ConfigurationOptions),
+                [$"Redis refused this silo's credentials or TLS handshake: check password=, user= and ssl= in ConnectionStrings:{RedisConnectionName}, and {RedisTlsOptions.SectionName}:CaPath when the server's certificate is signed by a private CA."]);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOAUTH", StringComparison.Ordinal) || ex.Message.StartsWith("WRONGPASS", StringComparison.Ordinal))
+        {
+            throw new OptionsValidationException($"ConnectionStrings:{RedisConnectionName}", typeof(ConfigurationOptions),
+                [$"Redis requires a password this silo does not have right: set password= (and user= for an ACL user) in ConnectionStrings:{RedisConnectionName}."]);
+        }
+        catch (RedisConnectionException)
+        {
+            // Not reachable yet: the silo's connections keep retrying until it is.
+        }
+        catch (RedisTimeoutException)
+        {
+            // Reachable but slow to answer: the same.
+        }
     }
 }

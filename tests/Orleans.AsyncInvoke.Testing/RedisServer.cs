@@ -3,8 +3,12 @@ using StackExchange.Redis;
 
 namespace Orleans.AsyncInvoke.Testing;
 
-/// <summary>A real <c>redis-server</c> on a free port with its own temporary directory (append-only file on).</summary>
-public sealed class RedisServer : IAsyncDisposable
+/// <summary>
+/// A real <c>redis-server</c> on a free port with its own temporary directory (append-only file on).
+/// <paramref name="extraArguments"/> come after the defaults and so override them (a password, TLS);
+/// <paramref name="clientOptions"/> and <paramref name="trustedCaPath"/> are what a client then needs to connect.
+/// </summary>
+public sealed class RedisServer(IReadOnlyList<string>? extraArguments = null, string clientOptions = "", string? trustedCaPath = null) : IAsyncDisposable
 {
     private Process? _process;
 
@@ -12,7 +16,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"asyncinvoke-redis-{Guid.NewGuid():N}");
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    public string ConnectionString => $"127.0.0.1:{Port}{clientOptions}";
 
     public async Task StartAsync()
     {
@@ -24,6 +28,11 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in extraArguments ?? [])
+        {
+            start.ArgumentList.Add(argument.Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        }
+
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
@@ -43,7 +52,13 @@ public sealed class RedisServer : IAsyncDisposable
         {
             try
             {
-                await using var connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500");
+                var options = ConfigurationOptions.Parse($"{ConnectionString},connectTimeout=500");
+                if (trustedCaPath is not null)
+                {
+                    options.TrustIssuer(trustedCaPath);
+                }
+
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
                 await connection.GetDatabase().PingAsync();
                 return;
             }

@@ -34,12 +34,13 @@ public sealed class SiloProcess : IAsyncDisposable
         StartAsync(httpPort, environment, TimeSpan.FromSeconds(60));
 
     /// <summary>Starts the silo and waits up to <paramref name="readyTimeout"/> for <c>/readyz</c> to answer 2xx.</summary>
-    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, string? workingDirectory = null)
+    /// <paramref name="urls"/> replaces <c>http://127.0.0.1:&lt;httpPort&gt;</c>; readiness is still asked on loopback.
+    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, TimeSpan readyTimeout, string? workingDirectory = null, string? urls = null)
     {
         var directory = SiloDirectory();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(directory, "Orleans.AsyncInvoke.Silo.dll"), "--urls", $"http://127.0.0.1:{httpPort}" },
+            ArgumentList = { Path.Combine(directory, "Orleans.AsyncInvoke.Silo.dll"), "--urls", urls ?? $"http://127.0.0.1:{httpPort}" },
             WorkingDirectory = workingDirectory ?? directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

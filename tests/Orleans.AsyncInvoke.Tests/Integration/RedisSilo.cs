@@ -24,16 +24,29 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
     /// <summary>The service id the silo stores under.</summary>
     public string ServiceId => _clusterId;
 
-    public Task<SiloProcess> StartAsync() => SiloProcess.StartAsync(_httpPort, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+    /// <summary>Starts the silo; the test's <c>settings</c> override the defaults below.</summary>
+    public Task<SiloProcess> StartAsync()
     {
-        ["ConnectionStrings__Redis"] = redis.ConnectionString,
-        ["AsyncInvoke__Cluster__ClusterId"] = _clusterId,
-        ["AsyncInvoke__Cluster__ServiceId"] = _clusterId,
-        ["AsyncInvoke__Cluster__SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
-        ["AsyncInvoke__Cluster__GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
-        ["AsyncInvoke__TimeCompression"] = timeCompression.ToString(CultureInfo.InvariantCulture),
-        ["AsyncInvoke__Webhooks__AllowLoopback"] = "true",
-    });
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["AsyncInvoke__Cluster__ClusterId"] = _clusterId,
+            ["AsyncInvoke__Cluster__ServiceId"] = _clusterId,
+            ["AsyncInvoke__Cluster__SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Cluster__GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["AsyncInvoke__TimeCompression"] = timeCompression.ToString(CultureInfo.InvariantCulture),
+            ["AsyncInvoke__Webhooks__AllowLoopback"] = "true",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return SiloProcess.StartAsync(_httpPort, environment);
+    }
+
+    /// <summary>The silo's HTTP address.</summary>
+    public Uri HttpAddress => new($"http://127.0.0.1:{_httpPort}");
 
     /// <summary>An Orleans client host connected to the silo's gateway, with the SDK registered.</summary>
     public async Task<(IHost Host, IAsyncInvoker Invoker)> ConnectAsync()
