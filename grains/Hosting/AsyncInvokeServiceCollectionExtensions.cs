@@ -56,6 +56,7 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IFunctionRuntime, CustomHandlerRuntime>();
         services.AddSingleton<IFunctionRuntime, ProcessFunctionRuntime>();
         services.AddSingleton<SiloReadiness>();
+        services.AddSingleton<IIncomingGrainCallFilter, StoreFailureFilter>();
         services.TryAddSingleton<MemoryInvocationTable>();
         services.TryAddSingleton<IInvocationStore, MemoryInvocationStore>();
         services.AddSingleton<InvocationIngress>();

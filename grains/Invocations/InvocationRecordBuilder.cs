@@ -7,6 +7,14 @@ namespace Orleans.AsyncInvoke.Invocations;
 /// <summary>Writes Lambda's invocation record (version 1.0) for a finished invocation.</summary>
 public static class InvocationRecordBuilder
 {
+    /// <summary>
+    /// The most of each payload a record carries. A function destination's record is the next function's event, and
+    /// an echoing function's record holds that event twice (request and response): without a bound a chain would
+    /// double its record at every step. Past it the payload is replaced by a string saying what was left out, so a
+    /// record stays under 600 KB and within every destination's accept limit.
+    /// </summary>
+    public const int MaxPayloadBytes = 256 * 1024;
+
     /// <summary>The inputs of a record.</summary>
     public sealed record Input(
         string RequestId,
@@ -36,7 +44,7 @@ public static class InvocationRecordBuilder
             writer.WriteNumber("approximateInvokeCount", input.ApproximateInvokeCount);
             writer.WriteEndObject();
             writer.WritePropertyName("requestPayload");
-            WritePayload(writer, input.RequestPayload);
+            WriteBounded(writer, input.RequestPayload);
             if (input.ApproximateInvokeCount > 0 && input.ResponsePayload is not null)
             {
                 writer.WriteStartObject("responseContext");
@@ -49,13 +57,25 @@ public static class InvocationRecordBuilder
 
                 writer.WriteEndObject();
                 writer.WritePropertyName("responsePayload");
-                WritePayload(writer, input.ResponsePayload);
+                WriteBounded(writer, input.ResponsePayload);
             }
 
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteBounded(Utf8JsonWriter writer, byte[] payload)
+    {
+        if (payload.Length > MaxPayloadBytes)
+        {
+            writer.WriteStringValue(string.Create(CultureInfo.InvariantCulture,
+                $"(payload of {payload.Length} bytes left out: a record carries at most {MaxPayloadBytes} bytes of each payload)"));
+            return;
+        }
+
+        WritePayload(writer, payload);
     }
 
     /// <summary>Embeds a payload as JSON when it is JSON, and as a string otherwise.</summary>
@@ -66,6 +86,7 @@ public static class InvocationRecordBuilder
             writer.WriteNullValue();
             return;
         }
+
 
         try
         {

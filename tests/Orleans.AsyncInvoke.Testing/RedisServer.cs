@@ -75,6 +75,14 @@ public sealed class RedisServer(IReadOnlyList<string>? extraArguments = null, st
     /// </summary>
     public async Task RestartAsync(TimeSpan downtime)
     {
+        await StopAsync();
+        await Task.Delay(downtime);
+        await StartAsync();
+    }
+
+    /// <summary>Stops the server as an operator would (<c>SHUTDOWN</c>), leaving its directory for a later start.</summary>
+    public async Task StopAsync()
+    {
         using (var shutdown = Process.Start(new ProcessStartInfo("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "shutdown"])
         {
             RedirectStandardOutput = true,
@@ -86,8 +94,6 @@ public sealed class RedisServer(IReadOnlyList<string>? extraArguments = null, st
 
         await _process!.WaitForExitAsync();
         _process.Dispose();
-        await Task.Delay(downtime);
-        await StartAsync();
     }
 
     public ValueTask DisposeAsync()

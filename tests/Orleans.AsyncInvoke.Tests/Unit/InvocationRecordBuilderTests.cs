@@ -53,4 +53,23 @@ public sealed class InvocationRecordBuilderTests
         Assert.False(record.TryGetProperty("responsePayload", out _));
         Assert.Equal(2, record.GetProperty("requestPayload").GetArrayLength());
     }
+
+    [Fact]
+    public void Build_WhenAChainOfEchoingFunctionsNestsRecords_StaysBounded()
+    {
+        // Each step's record is the next step's event, and an echoing function returns it: request and response.
+        var payload = "{\"start\":true}";
+        var sizes = new List<int>();
+        for (var step = 0; step < 16; step++)
+        {
+            var record = InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
+                $"r{step}", "arn:aws:lambda:us-east-1:000000000000:function:echo", "Success", 1,
+                DateTimeOffset.UnixEpoch, System.Text.Encoding.UTF8.GetBytes(payload), "$LATEST", System.Text.Encoding.UTF8.GetBytes(payload), false));
+            sizes.Add(System.Text.Encoding.UTF8.GetByteCount(record));
+            payload = record;
+        }
+
+        Assert.True(sizes.Max() < 2 * InvocationRecordBuilder.MaxPayloadBytes + 4096, $"records grew to {sizes.Max()} bytes: {string.Join(", ", sizes)}");
+        Assert.Contains("left out: a record carries at most 262144 bytes of each payload", payload, StringComparison.Ordinal);
+    }
 }
