@@ -18,6 +18,13 @@ if ! command -v redis-server >/dev/null 2>&1; then
   fi
 fi
 
+# curl is what the custom-runtime (provided.al2023) bootstrap of AWS's tutorial talks to the Runtime API with.
+if ! command -v curl >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing curl..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
+
 # The AWS CLI takes part in the compatibility suite (its tests report themselves skipped without it).
 if ! command -v aws >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing awscli..."

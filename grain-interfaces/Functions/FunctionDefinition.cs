@@ -39,6 +39,21 @@ public sealed record FunctionDefinition
     /// <summary>The execution role the function was created or updated with (an IAM role ARN), as sent.</summary>
     [Id(10)] public string? Role { get; init; }
 
+    /// <summary>The Lambda runtime of a zip-packaged function (<c>provided.al2023</c>, <c>nodejs22.x</c>, …); <c>null</c> for image targets.</summary>
+    [Id(11)] public string? Runtime { get; init; }
+
+    /// <summary>The handler of a zip-packaged function (<c>index.handler</c>; for <c>provided</c> runtimes whatever the bootstrap reads).</summary>
+    [Id(12)] public string? Handler { get; init; }
+
+    /// <summary>Base64 SHA-256 of the zip package, as Lambda reports it.</summary>
+    [Id(13)] public string? CodeSha256 { get; init; }
+
+    /// <summary>Size of the zip package in bytes.</summary>
+    [Id(14)] public long CodeSize { get; init; }
+
+    /// <summary>Memory size in MB (128 to 10240), passed to the runtime as <c>AWS_LAMBDA_FUNCTION_MEMORY_SIZE</c>.</summary>
+    [Id(15)] public int MemorySize { get; init; } = 128;
+
     /// <summary>Whether <paramref name="other"/> runs the same way (target, settings); ignores version bookkeeping.</summary>
     public bool SameBehaviourAs(FunctionDefinition other) =>
         Target == other.Target && Timeout == other.Timeout && Description == other.Description

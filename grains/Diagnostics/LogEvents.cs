@@ -33,6 +33,11 @@ internal static class LogEvents
     public const int CustomHandlerLog = 2201;
     public const int ProcessStandardError = 2300;
 
+    public const int LambdaStart = 2310;
+    public const int LambdaEnd = 2311;
+    public const int LambdaReport = 2312;
+    public const int LambdaOutput = 2313;
+
     public const int DeliveryRetrying = 2400;
     public const int DeliveryParked = 2401;
     public const int DeliveryPumpFailed = 2402;

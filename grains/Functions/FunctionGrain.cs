@@ -108,6 +108,11 @@ public sealed partial class FunctionGrain(
             Description = input.Description ?? current?.Description,
             DeadLetterTarget = input.DeadLetterTarget is null ? current?.DeadLetterTarget : NullIfEmpty(input.DeadLetterTarget),
             Role = input.Role ?? current?.Role,
+            Runtime = input.Runtime ?? current?.Runtime,
+            Handler = input.Handler ?? current?.Handler,
+            CodeSha256 = input.CodeSha256 ?? current?.CodeSha256,
+            CodeSize = input.CodeSize ?? current?.CodeSize ?? 0,
+            MemorySize = input.MemorySize ?? current?.MemorySize ?? 128,
             LastModified = time.GetUtcNow(),
             RevisionId = Guid.NewGuid().ToString(),
         };

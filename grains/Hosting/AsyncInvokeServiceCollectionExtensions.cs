@@ -12,6 +12,7 @@ using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Execution;
 using Orleans.AsyncInvoke.Execution.Demo;
 using Orleans.AsyncInvoke.Execution.Http;
+using Orleans.AsyncInvoke.Execution.Lambda;
 using Orleans.AsyncInvoke.Execution.Process;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations;
@@ -37,6 +38,7 @@ public static class AsyncInvokeServiceCollectionExtensions
             optionsBuilder.Bind(configuration.GetSection(AsyncInvokeOptions.SectionName));
             services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
             services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName));
+            services.AddOptions<LambdaOptions>().Bind(configuration.GetSection(LambdaOptions.SectionName));
         }
 
         if (services.Any(d => d.ServiceType == typeof(FunctionRunner)))
@@ -55,6 +57,10 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IFunctionRuntime, HttpFunctionRuntime>();
         services.AddSingleton<IFunctionRuntime, CustomHandlerRuntime>();
         services.AddSingleton<IFunctionRuntime, ProcessFunctionRuntime>();
+        services.AddSingleton<IFunctionRuntime, LambdaPackageRuntime>();
+        services.TryAddSingleton<ICodeStore, MemoryCodeStore>();
+        services.AddSingleton<CodeCache>();
+        services.AddSingleton<EnvironmentPool>();
         services.AddSingleton<SiloReadiness>();
         services.AddSingleton<IIncomingGrainCallFilter, StoreFailureFilter>();
         services.TryAddSingleton<MemoryInvocationTable>();

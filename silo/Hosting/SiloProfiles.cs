@@ -114,6 +114,7 @@ public static class SiloProfiles
         silo.Services.AddSingleton<RedisDeliveryStore>();
         silo.Services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<RedisDeliveryStore>());
         silo.Services.AddSingleton<IInvocationStore, RedisInvocationStore>();
+        silo.Services.AddSingleton<Orleans.AsyncInvoke.Execution.Lambda.ICodeStore, Orleans.AsyncInvoke.Execution.Lambda.RedisCodeStore>();
         return silo;
     }
 

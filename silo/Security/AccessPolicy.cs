@@ -31,6 +31,7 @@ public static class AccessPolicy
         ["POST /2015-03-31/functions"] = Lambda(Permission.Manage, "CreateFunction"),
         ["GET /2015-03-31/functions"] = Lambda(Permission.Read, "ListFunctions"),
         ["GET /2015-03-31/functions/{functionName}"] = Lambda(Permission.Read, "GetFunction"),
+        ["GET /2015-03-31/functions/{functionName}/package"] = Lambda(Permission.Read, "GetFunction"),
         ["DELETE /2015-03-31/functions/{functionName}"] = Lambda(Permission.Manage, "DeleteFunction"),
         ["GET /2015-03-31/functions/{functionName}/configuration"] = Lambda(Permission.Read, "GetFunctionConfiguration"),
         ["PUT /2015-03-31/functions/{functionName}/configuration"] = Lambda(Permission.Manage, "UpdateFunctionConfiguration"),

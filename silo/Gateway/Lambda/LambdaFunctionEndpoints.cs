@@ -1,3 +1,4 @@
+using Orleans.AsyncInvoke.Execution.Lambda;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal static partial class LambdaFunctionEndpoints
         lambda.MapPost("/2015-03-31/functions", CreateAsync);
         lambda.MapGet("/2015-03-31/functions", ListAsync);
         lambda.MapGet("/2015-03-31/functions/{functionName}", GetAsync);
+        lambda.MapGet("/2015-03-31/functions/{functionName}/package", GetPackageAsync);
         lambda.MapGet("/2015-03-31/functions/{functionName}/configuration", GetConfigurationAsync);
         lambda.MapPut("/2015-03-31/functions/{functionName}/configuration", UpdateConfigurationAsync);
         lambda.MapPut("/2015-03-31/functions/{functionName}/code", UpdateCodeAsync);
@@ -35,26 +37,41 @@ internal static partial class LambdaFunctionEndpoints
         lambda.MapPut("/2024-08-31/functions/{functionName}/recursion-config", PutRecursionAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway)
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway, ICodeStore code)
     {
-        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        LambdaCodePackages.AllowPackageSizedBody(http);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, LambdaCodePackages.MaxRequestBytes);
         var name = body.String("FunctionName") ?? throw ErrorCodes.InvalidParameter("FunctionName is required.");
         var (functionName, _) = LambdaFunctionName.Parse(name, null);
-        var packageType = body.String("PackageType");
-        var code = body.Object("Code");
-        var target = code?.String("ImageUri");
-        if (packageType is not null and not "Image")
+        var packageType = body.String("PackageType") ?? (body.Object("Code")?.String("ImageUri") is null ? "Zip" : "Image");
+        var codeObject = body.Object("Code");
+        string? target;
+        FunctionDefinitionInput input;
+        if (packageType == "Zip")
         {
-            throw ErrorCodes.InvalidParameter("Only PackageType Image is supported: put the function target (dotnet:<handler>, http(s)://<url>, exec:<command>) in Code.ImageUri.");
+            LambdaCodePackages.ValidateRuntime(body.String("Runtime"));
+            var package = await LambdaCodePackages.StoreAsync(codeObject, code)
+                ?? throw ErrorCodes.InvalidParameter("Code.ZipFile is required for PackageType Zip: the function's zip package in base64.");
+            target = package.Target;
+            input = ToInput(body, target) with { Runtime = body.String("Runtime"), Handler = body.String("Handler"), CodeSha256 = package.Sha256, CodeSize = package.Size };
         }
-
-        if (string.IsNullOrEmpty(target))
+        else if (packageType == "Image")
         {
-            throw ErrorCodes.InvalidParameter("Code.ImageUri is required: it carries the function target (dotnet:<handler>, http(s)://<url> or exec:<command>).");
+            target = codeObject?.String("ImageUri");
+            if (string.IsNullOrEmpty(target))
+            {
+                throw ErrorCodes.InvalidParameter("Code.ImageUri is required: it carries the function target (dotnet:<handler>, http(s)://<url> or exec:<command>).");
+            }
+
+            input = ToInput(body, target);
+        }
+        else
+        {
+            throw ErrorCodes.InvalidParameter($"Value {packageType} at 'packageType' failed to satisfy constraint: Member must satisfy enum value set: [Zip, Image]");
         }
 
         var grain = grains.GetGrain<IFunctionGrain>(functionName);
-        var created = await grain.CreateAsync(ToInput(body, target));
+        var created = await grain.CreateAsync(input);
         if (body.Bool("Publish") == true)
         {
             created = await grain.PublishVersionAsync(null);
@@ -72,7 +89,9 @@ internal static partial class LambdaFunctionEndpoints
         var response = new JsonObject
         {
             ["Configuration"] = LambdaShapes.FunctionConfiguration(definition, arns, options.Value.Region, options.Value.AccountId),
-            ["Code"] = new JsonObject { ["RepositoryType"] = "ECR", ["ImageUri"] = definition.Target },
+            ["Code"] = definition.Runtime is null
+                ? new JsonObject { ["RepositoryType"] = "ECR", ["ImageUri"] = definition.Target }
+                : new JsonObject { ["RepositoryType"] = "S3", ["Location"] = $"{http.Request.Scheme}://{http.Request.Host}/2015-03-31/functions/{Uri.EscapeDataString(name)}/package{(qualifier is null ? "" : "?Qualifier=" + Uri.EscapeDataString(qualifier))}" },
         };
         if (latest.ReservedConcurrency is { } reserved)
         {
@@ -80,6 +99,19 @@ internal static partial class LambdaFunctionEndpoints
         }
 
         return Results.Json(response);
+    }
+
+    private static async Task<IResult> GetPackageAsync(HttpContext http, string functionName, IGrainFactory grains, ICodeStore code)
+    {
+        var (name, qualifier) = LambdaFunctionName.Parse(functionName, http.Request.Query["Qualifier"]);
+        var definition = await grains.GetGrain<IFunctionGrain>(name).GetQualifiedAsync(qualifier);
+        if (!definition.Target.StartsWith(LambdaPackageRuntime.Scheme, StringComparison.Ordinal)
+            || await code.GetAsync(definition.Target[LambdaPackageRuntime.Scheme.Length..]) is not { } zip)
+        {
+            throw ErrorCodes.NotFound($"Function {name} has no zip package.");
+        }
+
+        return Results.File(zip, "application/zip", $"{name}.zip");
     }
 
     private static async Task<IResult> GetConfigurationAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options)
@@ -119,13 +151,16 @@ internal static partial class LambdaFunctionEndpoints
         return Results.Json(LambdaShapes.FunctionConfiguration(updated, arns, options.Value.Region, options.Value.AccountId));
     }
 
-    private static async Task<IResult> UpdateCodeAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway)
+    private static async Task<IResult> UpdateCodeAsync(HttpContext http, string functionName, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, ICodeStore code)
     {
         var (name, _) = LambdaFunctionName.Parse(functionName, null);
-        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
-        var target = body.String("ImageUri") ?? throw ErrorCodes.InvalidParameter("ImageUri is required: it carries the function target.");
+        LambdaCodePackages.AllowPackageSizedBody(http);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, LambdaCodePackages.MaxRequestBytes);
+        var package = await LambdaCodePackages.StoreAsync(body, code);
+        var target = package?.Target ?? body.String("ImageUri")
+            ?? throw ErrorCodes.InvalidParameter("ZipFile or ImageUri is required: the new package in base64, or the function target.");
         var grain = grains.GetGrain<IFunctionGrain>(name);
-        var updated = await grain.UpdateAsync(new FunctionDefinitionInput { Target = target });
+        var updated = await grain.UpdateAsync(new FunctionDefinitionInput { Target = target, CodeSha256 = package?.Sha256, CodeSize = package?.Size });
         if (body.Bool("Publish") == true)
         {
             updated = await grain.PublishVersionAsync(null);
@@ -166,6 +201,8 @@ internal static partial class LambdaFunctionEndpoints
             Environment = body.Object("Environment")?.StringMap("Variables"),
             DeadLetterTarget = dlq is null ? null : dlq.Value.String("TargetArn") ?? "",
             Role = body.String("Role"),
+            Handler = body.String("Handler"),
+            MemorySize = body.Int("MemorySize"),
         };
     }
 

@@ -17,19 +17,25 @@ internal static class LambdaShapes
             ["FunctionName"] = d.Name,
             ["FunctionArn"] = arn,
             ["Role"] = d.Role ?? $"arn:aws:iam::{account}:role/asyncinvoke",
-            ["CodeSize"] = 0,
+            ["CodeSize"] = d.CodeSize,
             ["Description"] = d.Description ?? "",
             ["Timeout"] = (int)Math.Ceiling(d.Timeout.TotalSeconds),
-            ["MemorySize"] = 128,
+            ["MemorySize"] = d.MemorySize,
             ["LastModified"] = d.LastModified.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture),
-            ["CodeSha256"] = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(d.Target))),
+            ["CodeSha256"] = d.CodeSha256 ?? Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(d.Target))),
             ["Version"] = d.Version,
             ["RevisionId"] = d.RevisionId,
             ["State"] = "Active",
             ["LastUpdateStatus"] = "Successful",
-            ["PackageType"] = "Image",
+            ["PackageType"] = d.Runtime is null ? "Image" : "Zip",
             ["Architectures"] = new JsonArray("x86_64"),
         };
+        if (d.Runtime is not null)
+        {
+            configuration["Runtime"] = d.Runtime;
+            configuration["Handler"] = d.Handler;
+        }
+
         if (d.Environment.Count > 0)
         {
             var variables = new JsonObject();

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using Orleans.AsyncInvoke.Functions;
+using Orleans.AsyncInvoke.Hosting;
+
+namespace Orleans.AsyncInvoke.Execution.Lambda;
+
+/// <summary>
+/// Runs zip-packaged functions (<c>zip:&lt;sha256&gt;</c> targets) the way Lambda does: in a warm execution
+/// environment whose runtime polls the Lambda Runtime API. The request id the runtime sees is the invocation's.
+/// </summary>
+internal sealed class LambdaPackageRuntime(EnvironmentPool pool, IOptions<LambdaOptions> options, IOptions<AsyncInvokeOptions> runtime) : IFunctionRuntime
+{
+    public const string Scheme = "zip:";
+
+    public bool CanRun(string target) => target.StartsWith(Scheme, StringComparison.Ordinal);
+
+    // A package's runtime is a program on the silo's machine, exactly like exec:.
+    public bool RunsLocalPrograms => true;
+
+    public string? Validate(string target) =>
+        target.Length == Scheme.Length + 64 && target[Scheme.Length..].All(char.IsAsciiHexDigitLower) ? null : $"The package target '{target}' is not zip:<sha256>.";
+
+    public async Task<byte[]> InvokeAsync(FunctionDefinition function, FunctionContext context, CancellationToken cancellationToken)
+    {
+        if (LambdaRuntimes.Problem(function.Runtime) is { } problem)
+        {
+            throw new FunctionErrorException("Runtime.InvalidRuntime", problem);
+        }
+
+        var environment = await pool.AcquireAsync(function);
+        try
+        {
+            var arn = context.ExecutedVersion == FunctionNames.Latest
+                ? FunctionNames.Arn(runtime.Value.Region, runtime.Value.AccountId, function.Name)
+                : FunctionNames.QualifiedArn(runtime.Value.Region, runtime.Value.AccountId, function.Name, context.ExecutedVersion);
+            return await environment.InvokeAsync(context, arn, options.Value.InitTimeout, cancellationToken);
+        }
+        finally
+        {
+            await pool.ReleaseAsync(environment);
+        }
+    }
+}
