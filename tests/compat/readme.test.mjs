@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,14 @@ before(async () => {
   silo = await startSilo({ AsyncInvoke__TimeCompression: '60' });
   ports = { 9000: await freePort(), 9001: await freePort() };
 });
-after(() => silo?.stop());
+// Files the walk-through's commands write in the repository root, as a user's would in their working directory.
+const written = ['out.json', 'function.zip'].map((f) => path.join(root, f)).filter((f) => !existsSync(f));
+after(() => {
+  silo?.stop();
+  for (const file of written) {
+    rmSync(file, { force: true });
+  }
+});
 
 // The harness around a block: HTTP errors fail it, background servers stop with it and are waited for.
 const prelude = `set -euo pipefail

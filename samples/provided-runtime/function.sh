@@ -1,0 +1,3 @@
+function handler () {
+  echo "{\"received\":$1,\"function\":\"$AWS_LAMBDA_FUNCTION_NAME\"}"
+}
