@@ -11,7 +11,7 @@ namespace Orleans.AsyncInvoke.Execution.Lambda;
 /// one or starts a new one (a cold start), and gives it back when done. Reserved concurrency bounds how many run per
 /// function; <see cref="LambdaOptions.MaxEnvironments"/> bounds the silo, idle ones of other functions making room.
 /// </summary>
-internal sealed class EnvironmentPool : IAsyncDisposable
+internal sealed class EnvironmentPool : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, ConcurrentStack<ExecutionEnvironment>> _idle = new(StringComparer.Ordinal);
     private readonly CodeCache _code;
@@ -151,6 +151,19 @@ internal sealed class EnvironmentPool : IAsyncDisposable
     {
         Interlocked.Decrement(ref _count);
         await environment.DisposeAsync();
+    }
+
+    /// <summary>For containers disposed synchronously: every environment is killed without waiting for its exit.</summary>
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        foreach (var (_, stack) in _idle)
+        {
+            while (stack.TryPop(out var environment))
+            {
+                environment.Kill();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

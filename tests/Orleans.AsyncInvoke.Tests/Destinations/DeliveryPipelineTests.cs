@@ -97,16 +97,14 @@ public sealed class DeliveryPipelineTests(ClusterFixture fixture)
         var ids = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => fixture.Invoker.InvokeEventAsync(fn, Encoding.UTF8.GetBytes($$"""{"n":{{i}}}"""))));
 
         var received = new List<string>();
-        await UntilAsync(async () =>
+        // 500 records read ten at a time: a minute of patience for a machine that is busy with other work.
+        await Eventually.TrueAsync(async () =>
         {
-            foreach (var message in await fixture.Invoker.ReceiveMessagesAsync(queue, max: 10))
-            {
-                received.Add(message.Body);
-                await fixture.Invoker.DeleteMessageAsync(queue, message.ReceiptHandle);
-            }
-
+            var messages = await fixture.Invoker.ReceiveMessagesAsync(queue, max: 10);
+            received.AddRange(messages.Select(m => m.Body));
+            await Task.WhenAll(messages.Select(m => fixture.Invoker.DeleteMessageAsync(queue, m.ReceiptHandle)));
             return received.Count >= ids.Length;
-        }, "every record on the queue");
+        }, "every record on the queue", TimeSpan.FromSeconds(60));
         Assert.Equal(ids.Order(), received.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.GetProperty("requestContext").GetProperty("requestId").GetString()!).Order());
         var status = await fixture.Invoker.GetDestinationStatusAsync($"queue://{queue}");
         Assert.Equal((0, 0L, 0L), (status.Pending, status.ParkedCount, status.DeliveryFailures));
