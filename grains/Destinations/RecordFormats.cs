@@ -27,7 +27,7 @@ public static class RecordFormats
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(record);
+            document = JsonDocument.Parse(record, Invocations.InvocationRecordBuilder.ReadOptions);
         }
         catch (JsonException)
         {

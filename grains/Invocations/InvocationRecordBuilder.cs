@@ -15,6 +15,12 @@ public static class InvocationRecordBuilder
     /// </summary>
     public const int MaxPayloadBytes = 256 * 1024;
 
+    /// <summary>
+    /// For reading a record (or an envelope around it) back: it holds the payloads as accepted, up to the reader's
+    /// default of 64 levels, a few levels down, so it may nest deeper than that default.
+    /// </summary>
+    public static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 128 };
+
     /// <summary>The inputs of a record.</summary>
     public sealed record Input(
         string RequestId,
@@ -78,8 +84,11 @@ public static class InvocationRecordBuilder
         WritePayload(writer, payload);
     }
 
-    /// <summary>Embeds a payload as JSON when it is JSON, and as a string otherwise.</summary>
-    public static void WritePayload(Utf8JsonWriter writer, byte[] payload)
+    /// <summary>
+    /// Embeds a payload as JSON when it is JSON (nested at most <paramref name="maxDepth"/> levels: a payload's limit
+    /// is the reader's default, a record's is <see cref="ReadOptions"/>'), and as a string otherwise.
+    /// </summary>
+    public static void WritePayload(Utf8JsonWriter writer, byte[] payload, int maxDepth = 64)
     {
         if (payload.Length == 0)
         {
@@ -87,10 +96,9 @@ public static class InvocationRecordBuilder
             return;
         }
 
-
         try
         {
-            var reader = new Utf8JsonReader(payload);
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = maxDepth });
             using var document = JsonDocument.ParseValue(ref reader);
             if (reader.BytesConsumed == payload.Length || IsTrailingWhitespace(payload, (int)reader.BytesConsumed))
             {

@@ -69,7 +69,9 @@ internal static class InvocationStatusJson
             }
             else
             {
-                w.WriteRawValue(s.Record);
+                // The record is JSON the runtime wrote, embedding the payload as accepted (up to 64 levels deep) one or
+                // two levels down: checking it again would stop at the reader's default depth of 64 and fail the read.
+                w.WriteRawValue(s.Record, skipInputValidation: true);
             }
 
             w.WriteEndObject();

@@ -25,7 +25,7 @@ internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, I
         foreach (var message in messages)
         {
             var envelope = Envelope(address.Name, message);
-            using var document = JsonDocument.Parse(envelope);
+            using var document = JsonDocument.Parse(envelope, InvocationRecordBuilder.ReadOptions);
             followUps.AddRange(
                 from rule in rules
                 where EventPattern.Matches(rule.EventPattern, document.RootElement)
@@ -44,7 +44,7 @@ internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, I
         string? functionArn = null;
         try
         {
-            using var record = JsonDocument.Parse(message.Body);
+            using var record = JsonDocument.Parse(message.Body, InvocationRecordBuilder.ReadOptions);
             functionArn = record.RootElement.GetProperty("requestContext").GetProperty("functionArn").GetString();
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -74,7 +74,7 @@ internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, I
 
             w.WriteEndArray();
             w.WritePropertyName("detail");
-            InvocationRecordBuilder.WritePayload(w, System.Text.Encoding.UTF8.GetBytes(message.Body));
+            InvocationRecordBuilder.WritePayload(w, System.Text.Encoding.UTF8.GetBytes(message.Body), InvocationRecordBuilder.ReadOptions.MaxDepth);
             w.WriteEndObject();
         }
 

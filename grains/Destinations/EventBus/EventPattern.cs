@@ -8,13 +8,21 @@ namespace Orleans.AsyncInvoke.Destinations.EventBus;
 /// </summary>
 public static class EventPattern
 {
+    /// <summary>
+    /// How deep fields may nest: far more than any event needs, and shallow enough that a stored pattern can always be
+    /// written back inside an answer (JSON writers stop at a depth of 64).
+    /// </summary>
+    public const int MaxDepth = 32;
+
+    private static readonly string[] NumericOperators = ["=", ">", ">=", "<", "<="];
+
     /// <summary>Why the pattern is not a valid EventBridge pattern, or <c>null</c> when it is.</summary>
     public static string? Validate(string pattern)
     {
         try
         {
             using var document = JsonDocument.Parse(pattern);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? ValidateObject(document.RootElement) : "The event pattern must be a JSON object.";
+            return document.RootElement.ValueKind == JsonValueKind.Object ? ValidateObject(document.RootElement, 1) : "The event pattern must be a JSON object.";
         }
         catch (JsonException ex)
         {
@@ -29,13 +37,18 @@ public static class EventPattern
         return MatchesObject(document.RootElement, @event);
     }
 
-    private static string? ValidateObject(JsonElement pattern)
+    private static string? ValidateObject(JsonElement pattern, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            return $"The event pattern nests fields deeper than {MaxDepth} levels.";
+        }
+
         foreach (var field in pattern.EnumerateObject())
         {
             var problem = field.Value.ValueKind switch
             {
-                JsonValueKind.Object => ValidateObject(field.Value),
+                JsonValueKind.Object => ValidateObject(field.Value, depth + 1),
                 JsonValueKind.Array => field.Value.EnumerateArray().Select(ValidateMatcher).FirstOrDefault(p => p is not null),
                 _ => $"Field '{field.Name}' of the event pattern must be an object or an array.",
             };
@@ -48,22 +61,55 @@ public static class EventPattern
         return null;
     }
 
+    /// <summary>A value to compare (string, number, boolean, null) or a matcher object of exactly one known member.</summary>
     private static string? ValidateMatcher(JsonElement matcher)
     {
-        if (matcher.ValueKind != JsonValueKind.Object)
+        if (IsScalar(matcher))
         {
             return null;
         }
 
-        var property = matcher.EnumerateObject().FirstOrDefault();
-        return property.Name switch
+        var members = matcher.ValueKind == JsonValueKind.Object ? matcher.EnumerateObject().ToList() : [];
+        var valid = members.Count == 1 && members[0].Name switch
         {
-            "prefix" when property.Value.ValueKind == JsonValueKind.String => null,
-            "exists" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False => null,
-            "anything-but" => null,
-            "numeric" when property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() is 2 or 4 => null,
-            _ => $"Unsupported matcher {matcher.GetRawText()}: use prefix, anything-but, exists or numeric.",
+            "prefix" => members[0].Value.ValueKind == JsonValueKind.String,
+            "exists" => members[0].Value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            "anything-but" => IsAnythingBut(members[0].Value),
+            "numeric" => IsNumeric(members[0].Value),
+            _ => false,
         };
+        return valid ? null : $"Unsupported matcher {matcher.GetRawText()}: use a value, or one of prefix, anything-but, exists or numeric.";
+    }
+
+    private static bool IsScalar(JsonElement value) =>
+        value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null;
+
+    private static bool IsAnythingBut(JsonElement excluded) => excluded.ValueKind switch
+    {
+        JsonValueKind.Array => excluded.EnumerateArray().All(IsScalar),
+        JsonValueKind.Object => excluded.EnumerateObject().Count() == 1 && excluded.TryGetProperty("prefix", out var prefix) && prefix.ValueKind == JsonValueKind.String,
+        _ => IsScalar(excluded),
+    };
+
+    /// <summary><c>[op, bound]</c> or <c>[op, bound, op, bound]</c>.</summary>
+    private static bool IsNumeric(JsonElement conditions)
+    {
+        if (conditions.ValueKind != JsonValueKind.Array || conditions.GetArrayLength() is not (2 or 4))
+        {
+            return false;
+        }
+
+        var items = conditions.EnumerateArray().ToArray();
+        for (var i = 0; i < items.Length; i += 2)
+        {
+            if (items[i].ValueKind != JsonValueKind.String || !NumericOperators.Contains(items[i].GetString())
+                || items[i + 1].ValueKind != JsonValueKind.Number)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool MatchesObject(JsonElement pattern, JsonElement @event)

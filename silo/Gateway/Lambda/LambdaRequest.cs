@@ -16,15 +16,24 @@ internal static class LambdaRequest
 
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                throw LambdaRequestException.TooLarge(tooLargeMessage);
-            }
+                if (buffer.Length + read > limit)
+                {
+                    throw LambdaRequestException.TooLarge(tooLargeMessage);
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports most malformed bodies as BadHttpRequestException, but a chunk size that overflows as a
+            // plain IOException: the client's mistake all the same.
+            throw LambdaRequestException.BadContent($"The request body could not be read: {ex.Message}");
         }
 
         return buffer.ToArray();
@@ -59,11 +68,50 @@ internal static class LambdaRequest
                 throw LambdaRequestException.BadContent("Could not parse request body into json: the body must be a JSON object.");
             }
 
+            // The parser accepts an escaped lone surrogate ("\ud800") and reading it as a string throws: refuse it
+            // here, once, rather than as a failure wherever a handler reads that string.
+            if (body.AsSpan().IndexOf("\\u"u8) >= 0 && !HasOnlyWellFormedStrings(document.RootElement))
+            {
+                throw LambdaRequestException.BadContent("Could not parse request body into json: a string holds an unpaired surrogate escape (\\uD800-\\uDFFF).");
+            }
+
             return document.RootElement.Clone();
         }
         catch (JsonException ex)
         {
             throw LambdaRequestException.BadContent($"Could not parse request body into json: {ex.Message}");
+        }
+    }
+
+    private static bool HasOnlyWellFormedStrings(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        // A member name is read as a string too (environment variable names, event pattern fields).
+                        _ = property.Name;
+                        if (!HasOnlyWellFormedStrings(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(HasOnlyWellFormedStrings);
+                case JsonValueKind.String:
+                    return element.GetString() is not null;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -50,6 +50,23 @@ public sealed class RoutingEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task EventBus_WhenThePayloadNestsAsDeepAsInvokeAccepts_StillRoutesTheRecord()
+    {
+        var bus = $"bus-{Guid.NewGuid():N}";
+        var queue = $"deep-{Guid.NewGuid():N}";
+        await fixture.Invoker.PutEventRuleAsync(bus, new EventRule { Name = "all", EventPattern = """{"source":["lambda"]}""", Targets = [$"queue://{queue}"] });
+        var fn = await fixture.CreateFunctionAsync("dotnet:echo");
+        await fixture.Invoker.PutEventInvokeConfigAsync(fn, new EventInvokeConfigInput { OnSuccess = $"eventbus://{bus}", HasDestinationConfig = true });
+        var payload = new string('[', 64) + new string(']', 64);
+
+        var id = await fixture.Invoker.InvokeEventAsync(fn, Encoding.UTF8.GetBytes(payload));
+
+        var message = Assert.Single(await DrainAsync(queue, 1));
+        using var envelope = JsonDocument.Parse(message.Body, new JsonDocumentOptions { MaxDepth = 128 });
+        Assert.Equal(id, envelope.RootElement.GetProperty("detail").GetProperty("requestContext").GetProperty("requestId").GetString());
+    }
+
+    [Fact]
     public async Task EventBus_WhenARuleMatchesFailures_RoutesOnlyFailures()
     {
         var bus = $"bus-{Guid.NewGuid():N}";

@@ -113,6 +113,24 @@ public sealed class EntryPointTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Status_WhenThePayloadNestsAsDeepAsInvokeAccepts_StillAnswersWithTheRecord()
+    {
+        // 64 levels, the deepest payload Invoke accepts: the record, and the status around it, nest it deeper still.
+        var payload = new string('[', 64) + new string(']', 64);
+        var accepted = await _http.SendAsync(Invoke("echo", payload, "Event"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = accepted.Headers.GetValues("X-Amzn-RequestId").Single();
+        await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
+
+        var response = await _http.GetAsync(new Uri($"/invocations/{id}", UriKind.Relative));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {body}");
+        using var status = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
+        Assert.Equal(payload, status.RootElement.GetProperty("record").GetProperty("requestPayload").GetRawText());
+    }
+
+    [Fact]
     public async Task Probes_WhenCalled_AnswerOk()
     {
         Assert.Equal("ok", await _http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));

@@ -6,7 +6,10 @@ using Orleans.AsyncInvoke.Tests.Infrastructure;
 
 namespace Orleans.AsyncInvoke.Tests.Gateway;
 
-/// <summary>A JSON body whose strings are not valid UTF-8 is the surface's 400, on every management route.</summary>
+/// <summary>
+/// A JSON body whose strings are not valid UTF-8, or not valid Unicode (an unpaired surrogate escape), is the
+/// surface's 400, on every management route.
+/// </summary>
 [Collection(GatewayCollection.Name)]
 [Trait("Category", "Http")]
 public sealed class InvalidUtf8Tests(GatewayFixture fixture)
@@ -50,5 +53,19 @@ public sealed class InvalidUtf8Tests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("InvalidRequestContentException", error.GetProperty("errorType").GetString());
+    }
+
+    [Theory]
+    [InlineData("PUT", "/topics/t-surrogate/subscriptions", """{"endpoint":"queue://\ud800"}""")]
+    [InlineData("PUT", "/eventbuses/b-surrogate/rules/r", """{"EventPattern":{},"Targets":["\ud800"]}""")]
+    [InlineData("PUT", "/eventbuses/b-surrogate/rules/r", """{"EventPattern":{"\udc00":["x"]},"Targets":["queue://q"]}""")]
+    public async Task RoutingRoute_WhenAStringIsAnUnpairedSurrogate_Answers400WithAnErrorBody(string method, string path, string json)
+    {
+        var response = await _http.SendAsync(LambdaHttp.Request(new HttpMethod(method), path, json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("InvalidRequestContentException", error.GetProperty("errorType").GetString());
+        Assert.Contains("unpaired surrogate", error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
     }
 }

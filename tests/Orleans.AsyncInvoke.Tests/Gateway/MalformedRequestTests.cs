@@ -49,6 +49,9 @@ public sealed class MalformedRequestTests(GatewayFixture fixture)
             { "DELETE", "/2015-03-31/functions/echo?Qualifier=$LATEST", null, null, 400, "InvalidParameterValueException" },
             { "POST", "/2015-03-31/functions/echo/invocations", "{not json", "application/json", 400, "InvalidRequestContentException" },
             { "POST", "/2015-03-31/functions/echo:1/invocations?Qualifier=2", "{}", "application/json", 400, "InvalidParameterValueException" },
+            { "POST", "/2015-03-31/functions", """{"FunctionName":"x7","Code":{"ImageUri":"dotnet:echo"},"Description":"\ud800"}""", "application/json", 400, "InvalidRequestContentException" },
+            { "POST", "/2015-03-31/functions", """{"FunctionName":"x8","Code":{"ImageUri":"dotnet:echo"},"Environment":{"Variables":{"\udc00":"v"}}}""", "application/json", 400, "InvalidRequestContentException" },
+            { "PUT", "/2015-03-31/functions/echo/aliases/live", """{"Description":"\udc00x"}""", "application/json", 400, "InvalidRequestContentException" },
         };
     }
 

@@ -43,5 +43,19 @@ public sealed class EventPatternTests
     [InlineData("[1]")]
     [InlineData("""{"source":"lambda"}""")]
     [InlineData("""{"source":[{"wildcard":"x*"}]}""")]
+    [InlineData("""{"source":[{}]}""")]
+    [InlineData("""{"source":[{"prefix":"a","exists":true}]}""")]
+    [InlineData("""{"n":[{"numeric":[1,">"]}]}""")]
+    [InlineData("""{"n":[{"anything-but":{"prefix":1}}]}""")]
+    [InlineData("""{"n":[["nested"]]}""")]
     public void Validate_WhenThePatternCannotBeMatched_RefusesIt(string pattern) => Assert.NotNull(EventPattern.Validate(pattern));
+
+    [Fact]
+    public void Validate_WhenFieldsNestDeeperThanTheLimit_RefusesIt()
+    {
+        static string Nested(int depth) => string.Concat(Enumerable.Repeat("""{"a":""", depth - 1)) + """{"a":["x"]}""" + new string('}', depth - 1);
+
+        Assert.Null(EventPattern.Validate(Nested(EventPattern.MaxDepth)));
+        Assert.Contains("deeper than", EventPattern.Validate(Nested(EventPattern.MaxDepth + 1)), StringComparison.Ordinal);
+    }
 }

@@ -15,6 +15,18 @@ public sealed class RecordFormatsTests
         Assert.Equal(expected, RecordFormats.WantsFunctionGraph(destination));
 
     [Fact]
+    public void ToFunctionGraph_WhenThePayloadNestsAsDeepAsInvokeAccepts_StillReshapesTheRecord()
+    {
+        var payload = new string('[', 64) + new string(']', 64);
+        var record = $$"""{"version":"1.0","requestContext":{"requestId":"r-deep","condition":"Success","approximateInvokeCount":1},"requestPayload":{{payload}}}""";
+
+        using var shaped = JsonDocument.Parse(RecordFormats.ToFunctionGraph(record), new JsonDocumentOptions { MaxDepth = 128 });
+
+        Assert.Equal("r-deep", shaped.RootElement.GetProperty("request_context").GetProperty("request_id").GetString());
+        Assert.Equal(payload, shaped.RootElement.GetProperty("request_payload").GetRawText());
+    }
+
+    [Fact]
     public void ToFunctionGraph_WhenGivenARecord_UsesTheSnakeCaseShape()
     {
         const string record = """
