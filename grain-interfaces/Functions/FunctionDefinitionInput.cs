@@ -29,4 +29,7 @@ public sealed record FunctionDefinitionInput
 
     /// <summary>The execution role (an IAM role ARN); kept and returned as sent. <c>null</c> keeps the current one.</summary>
     [Id(7)] public string? Role { get; init; }
+
+    /// <summary>Tags to store with a function being created (Lambda's <c>CreateFunction</c> <c>Tags</c>); ignored on updates.</summary>
+    [Id(8)] public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }
