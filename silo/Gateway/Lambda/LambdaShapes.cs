@@ -177,11 +177,11 @@ internal static class LambdaShapes
         return statement;
     }
 
-    private static JsonNode PolicyPrincipal(string principal) => principal switch
+    private static JsonNode PolicyPrincipal(string principal) => FunctionValidation.PrincipalKind(principal) switch
     {
-        "*" => "*",
-        _ when principal.EndsWith(".amazonaws.com", StringComparison.Ordinal) => new JsonObject { ["Service"] = principal },
-        { Length: 12 } when principal.All(char.IsAsciiDigit) => new JsonObject { ["AWS"] = $"arn:aws:iam::{principal}:root" },
-        _ => new JsonObject { ["AWS"] = principal },
+        "Service" => new JsonObject { ["Service"] = principal },
+        "AWS" when principal.All(char.IsAsciiDigit) => new JsonObject { ["AWS"] = $"arn:aws:iam::{principal}:root" },
+        "AWS" => new JsonObject { ["AWS"] = principal },
+        _ => "*",
     };
 }
