@@ -15,6 +15,9 @@ public static class ErrorCodes
     /// <summary>409: the resource exists already or is being changed.</summary>
     public const string ResourceConflict = "ResourceConflictException";
 
+    /// <summary>412: the revision id sent is not the resource's current one.</summary>
+    public const string PreconditionFailed = "PreconditionFailedException";
+
     /// <summary>413: the payload is over the limit for its invocation type.</summary>
     public const string RequestTooLarge = "RequestTooLargeException";
 
@@ -40,6 +43,9 @@ public static class ErrorCodes
 
     /// <summary>Creates a 409 <c>ResourceConflictException</c>.</summary>
     public static AsyncInvokeException Conflict(string message) => new(ResourceConflict, message);
+
+    /// <summary>Creates a 412 <c>PreconditionFailedException</c>.</summary>
+    public static AsyncInvokeException StaleRevision(string message) => new(PreconditionFailed, message);
 
     /// <summary>Creates a 413 <c>RequestTooLargeException</c>.</summary>
     public static AsyncInvokeException TooLarge(string message) => new(RequestTooLarge, message);

@@ -17,4 +17,10 @@ public sealed record AliasConfiguration
 
     /// <summary>Changes on every update.</summary>
     [Id(3)] public required string RevisionId { get; init; }
+
+    /// <summary>
+    /// Lambda's <c>RoutingConfig.AdditionalVersionWeights</c>: at most one other published version and the share of
+    /// invocations (0 to 1) it receives; the rest run <see cref="FunctionVersion"/>. <c>null</c> or empty: no split.
+    /// </summary>
+    [Id(4)] public IReadOnlyDictionary<string, double>? AdditionalVersionWeights { get; init; }
 }

@@ -30,18 +30,21 @@ public sealed record FunctionDefinitionInput
     /// <summary>The execution role (an IAM role ARN); kept and returned as sent. <c>null</c> keeps the current one.</summary>
     [Id(7)] public string? Role { get; init; }
 
+    /// <summary>Tags to store with a function being created (Lambda's <c>CreateFunction</c> <c>Tags</c>); ignored on updates.</summary>
+    [Id(8)] public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
     /// <summary>The Lambda runtime of a zip-packaged function.</summary>
-    [Id(8)] public string? Runtime { get; init; }
+    [Id(9)] public string? Runtime { get; init; }
 
     /// <summary>The handler of a zip-packaged function.</summary>
-    [Id(9)] public string? Handler { get; init; }
+    [Id(10)] public string? Handler { get; init; }
 
     /// <summary>Base64 SHA-256 of the zip package (stored in the code store under it).</summary>
-    [Id(10)] public string? CodeSha256 { get; init; }
+    [Id(11)] public string? CodeSha256 { get; init; }
 
     /// <summary>Size of the zip package in bytes.</summary>
-    [Id(11)] public long? CodeSize { get; init; }
+    [Id(12)] public long? CodeSize { get; init; }
 
     /// <summary>Memory size in MB.</summary>
-    [Id(12)] public int? MemorySize { get; init; }
+    [Id(13)] public int? MemorySize { get; init; }
 }

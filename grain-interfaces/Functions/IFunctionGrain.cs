@@ -45,17 +45,20 @@ public interface IFunctionGrain : IGrainWithStringKey
     [Alias("DeleteVersion")]
     Task DeleteVersionAsync(string version);
 
-    /// <summary>Creates an alias for a version.</summary>
+    /// <summary>Creates an alias for a version, optionally splitting its invocations with one more version by weight.</summary>
     [Alias("CreateAlias")]
-    Task<AliasConfiguration> CreateAliasAsync(string name, string functionVersion, string? description);
+    Task<AliasConfiguration> CreateAliasAsync(string name, string functionVersion, string? description, IReadOnlyDictionary<string, double>? additionalVersionWeights);
 
     /// <summary>An alias; fails with 404 when it does not exist.</summary>
     [Alias("GetAlias"), ReadOnly]
     Task<AliasConfiguration> GetAliasAsync(string name);
 
-    /// <summary>Points an alias at another version and/or changes its description.</summary>
+    /// <summary>
+    /// Points an alias at another version and/or changes its description or weighted versions (<c>null</c> keeps
+    /// them, an empty map removes the split).
+    /// </summary>
     [Alias("UpdateAlias")]
-    Task<AliasConfiguration> UpdateAliasAsync(string name, string? functionVersion, string? description);
+    Task<AliasConfiguration> UpdateAliasAsync(string name, string? functionVersion, string? description, IReadOnlyDictionary<string, double>? additionalVersionWeights);
 
     /// <summary>Deletes an alias and its event-invoke-config.</summary>
     [Alias("DeleteAlias")]
@@ -72,6 +75,33 @@ public interface IFunctionGrain : IGrainWithStringKey
     /// <summary>Sets the recursive-loop setting.</summary>
     [Alias("PutRecursiveLoop")]
     Task<string> PutRecursiveLoopAsync(string recursiveLoop);
+
+    /// <summary>The function's tags.</summary>
+    [Alias("GetTags"), ReadOnly]
+    Task<IReadOnlyDictionary<string, string>> GetTagsAsync();
+
+    /// <summary>Adds or overwrites tags (at most 50 in all).</summary>
+    [Alias("Tag")]
+    Task TagAsync(IReadOnlyDictionary<string, string> tags);
+
+    /// <summary>Removes the tags with these keys; keys that are not set are ignored.</summary>
+    [Alias("Untag")]
+    Task UntagAsync(IReadOnlyList<string> keys);
+
+    /// <summary>
+    /// Adds a statement to the resource-based policy of a qualifier (<c>null</c>: the unqualified function); fails
+    /// when its id is taken or <paramref name="revisionId"/> is not the qualifier's current one.
+    /// </summary>
+    [Alias("AddPermission")]
+    Task<PermissionStatement> AddPermissionAsync(string? qualifier, PermissionStatement statement, string? revisionId);
+
+    /// <summary>The resource-based policy of a qualifier; fails with 404 when it has no statement.</summary>
+    [Alias("GetPolicy"), ReadOnly]
+    Task<FunctionPolicy> GetPolicyAsync(string? qualifier);
+
+    /// <summary>Removes a statement from the policy of a qualifier; fails with 404 when there is no such statement.</summary>
+    [Alias("RemovePermission")]
+    Task RemovePermissionAsync(string? qualifier, string statementId, string? revisionId);
 
     /// <summary>The definition and effective settings for a qualifier; fails when either does not exist.</summary>
     [Alias("Resolve"), AlwaysInterleave]

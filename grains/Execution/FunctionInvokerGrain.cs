@@ -9,7 +9,7 @@ namespace Orleans.AsyncInvoke.Execution;
 /// <summary>Runs synchronous invocations where the call lands; nothing is stored, nothing is retried.</summary>
 [StatelessWorker]
 [GrainType("asyncinvoke-invoker")]
-public sealed class FunctionInvokerGrain(FunctionRunner runner, TimeProvider time, IOptions<AsyncInvokeOptions> options)
+public sealed class FunctionInvokerGrain(FunctionRunner runner, VersionRouter router, TimeProvider time, IOptions<AsyncInvokeOptions> options)
     : Grain, IFunctionInvokerGrain
 {
     public async Task<SyncInvocationResult> InvokeAsync(string functionName, string? qualifier, byte[] payload, string? requestId)
@@ -19,7 +19,7 @@ public sealed class FunctionInvokerGrain(FunctionRunner runner, TimeProvider tim
             throw ErrorCodes.TooLarge($"Request must be smaller than {options.Value.MaxSyncPayloadBytes} bytes for the Invoke operation.");
         }
 
-        var function = await GrainFactory.GetGrain<IFunctionGrain>(functionName).ResolveAsync(qualifier);
+        var function = router.Route(await GrainFactory.GetGrain<IFunctionGrain>(functionName).ResolveAsync(qualifier));
         var id = requestId ?? RequestIds.New();
         var limit = function.Definition.ReservedConcurrency;
         if (limit == 0)

@@ -38,7 +38,9 @@ public sealed partial class FunctionGrain
             throw ErrorCodes.NotFound($"Function not found: {arns.Qualified(Name, version)}");
         }
 
-        var users = state.State.Aliases.Values.Where(a => a.FunctionVersion == version).Select(a => a.Name).ToList();
+        var users = state.State.Aliases.Values
+            .Where(a => a.FunctionVersion == version || (a.AdditionalVersionWeights?.ContainsKey(version) ?? false))
+            .Select(a => a.Name).ToList();
         if (users.Count > 0)
         {
             throw ErrorCodes.Conflict($"Unable to delete version because the following aliases reference it: [{string.Join(", ", users)}]");
@@ -46,20 +48,28 @@ public sealed partial class FunctionGrain
 
         state.State.Versions.Remove(number);
         state.State.EventInvokeConfigs.Remove(version);
+        state.State.Policies.Remove(version);
         await state.WriteStateAsync();
     }
 
-    public async Task<AliasConfiguration> CreateAliasAsync(string name, string functionVersion, string? description)
+    public async Task<AliasConfiguration> CreateAliasAsync(string name, string functionVersion, string? description, IReadOnlyDictionary<string, double>? additionalVersionWeights)
     {
         _ = Existing;
         FunctionValidation.ValidateAliasName(name);
+        EnsureVersion(functionVersion);
         if (state.State.Aliases.ContainsKey(name))
         {
             throw ErrorCodes.Conflict($"Alias already exists: {arns.Qualified(Name, name)}");
         }
 
-        EnsureVersion(functionVersion);
-        var alias = new AliasConfiguration { Name = name, FunctionVersion = functionVersion, Description = description, RevisionId = Guid.NewGuid().ToString() };
+        var alias = new AliasConfiguration
+        {
+            Name = name,
+            FunctionVersion = functionVersion,
+            Description = description,
+            RevisionId = Guid.NewGuid().ToString(),
+            AdditionalVersionWeights = Routing(additionalVersionWeights, functionVersion),
+        };
         state.State.Aliases[name] = alias;
         await state.WriteStateAsync();
         return alias;
@@ -67,7 +77,7 @@ public sealed partial class FunctionGrain
 
     public Task<AliasConfiguration> GetAliasAsync(string name) => Task.FromResult(FindAlias(name));
 
-    public async Task<AliasConfiguration> UpdateAliasAsync(string name, string? functionVersion, string? description)
+    public async Task<AliasConfiguration> UpdateAliasAsync(string name, string? functionVersion, string? description, IReadOnlyDictionary<string, double>? additionalVersionWeights)
     {
         var alias = FindAlias(name);
         if (functionVersion is not null)
@@ -75,11 +85,15 @@ public sealed partial class FunctionGrain
             EnsureVersion(functionVersion);
         }
 
+        var version = functionVersion ?? alias.FunctionVersion;
+        // Weights not sent are kept, and checked again against the version the alias now points at.
+        var weights = Routing(additionalVersionWeights ?? alias.AdditionalVersionWeights, version);
         alias = alias with
         {
-            FunctionVersion = functionVersion ?? alias.FunctionVersion,
+            FunctionVersion = version,
             Description = description ?? alias.Description,
             RevisionId = Guid.NewGuid().ToString(),
+            AdditionalVersionWeights = weights,
         };
         state.State.Aliases[name] = alias;
         await state.WriteStateAsync();
@@ -91,6 +105,7 @@ public sealed partial class FunctionGrain
         _ = FindAlias(name);
         state.State.Aliases.Remove(name);
         state.State.EventInvokeConfigs.Remove(name);
+        state.State.Policies.Remove(name);
         await state.WriteStateAsync();
     }
 
@@ -137,6 +152,30 @@ public sealed partial class FunctionGrain
             ? published
             : throw ErrorCodes.NotFound($"Function not found: {arns.Qualified(Name, qualifier)}");
     }
+
+    /// <summary>A validated routing configuration for an alias of <paramref name="functionVersion"/>; <c>null</c> for none.</summary>
+    private Dictionary<string, double>? Routing(IReadOnlyDictionary<string, double>? weights, string functionVersion)
+    {
+        if (FunctionValidation.ValidateRouting(weights, functionVersion) is not { } routing)
+        {
+            return null;
+        }
+
+        EnsureVersion(routing.Version);
+        return new Dictionary<string, double>(StringComparer.Ordinal) { [routing.Version] = routing.Weight };
+    }
+
+    /// <summary>The second version of a weighted alias, with its weight and both sides' ARNs; <c>null</c> otherwise.</summary>
+    private WeightedVersion? AdditionalVersionOf(string qualifier) =>
+        state.State.Aliases.TryGetValue(qualifier, out var alias) && alias.AdditionalVersionWeights is { Count: 1 } weights
+            ? new WeightedVersion
+            {
+                Definition = Qualified(weights.Keys.Single()),
+                Weight = weights.Values.Single(),
+                FunctionArn = arns.Qualified(Name, weights.Keys.Single()),
+                PrimaryFunctionArn = arns.Qualified(Name, alias.FunctionVersion),
+            }
+            : null;
 
     private void EnsureVersion(string version)
     {

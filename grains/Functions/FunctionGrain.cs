@@ -31,7 +31,14 @@ public sealed partial class FunctionGrain(
             throw ErrorCodes.Conflict($"Function already exist: {Name}");
         }
 
-        return await SaveAsync(Apply(null, input));
+        var definition = Apply(null, input);
+        if (input.Tags is { } tags)
+        {
+            FunctionValidation.ValidateTags(state.State.Tags, tags, requireAny: false);
+            state.State.Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal);
+        }
+
+        return await SaveAsync(definition);
     }
 
     public async Task<FunctionDefinition> UpsertAsync(FunctionDefinitionInput input)
@@ -67,6 +74,7 @@ public sealed partial class FunctionGrain(
             FunctionArn = arns.Qualified(Name, q),
             Config = config,
             RecursiveLoop = state.State.RecursiveLoop,
+            AdditionalVersion = AdditionalVersionOf(q),
         });
     }
 

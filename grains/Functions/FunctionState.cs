@@ -22,4 +22,10 @@ public sealed class FunctionState
 
     /// <summary><c>Terminate</c> or <c>Allow</c>.</summary>
     [Id(5)] public string RecursiveLoop { get; set; } = "Terminate";
+
+    /// <summary>The function's tags.</summary>
+    [Id(6)] public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Resource-based policy statements by qualifier (<c>$LATEST</c> for the unqualified function).</summary>
+    [Id(7)] public Dictionary<string, List<PermissionStatement>> Policies { get; set; } = new(StringComparer.Ordinal);
 }

@@ -52,6 +52,7 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<PlatformClock>();
         services.AddSingleton<RetryPolicy>();
         services.AddSingleton<FunctionArns>();
+        services.TryAddSingleton(_ => new VersionRouter());
         services.AddSingleton<FunctionRunner>();
         services.AddSingleton<IFunctionRuntime, DotNetFunctionRuntime>();
         services.AddSingleton<IFunctionRuntime, HttpFunctionRuntime>();

@@ -70,7 +70,7 @@ public sealed partial class InvocationGrain
     {
         try
         {
-            var function = _resolvedAtAccept ?? await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+            var function = _resolvedAtAccept ?? await ResolveRoutedAsync();
             _resolvedAtAccept = null;
             return function;
         }
@@ -86,6 +86,17 @@ public sealed partial class InvocationGrain
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The function as it is now, on the side of a weighted alias the event was routed to at accept: retries run the
+    /// version the first attempt ran. When the alias no longer offers that version the event is routed again.
+    /// </summary>
+    private async Task<ResolvedFunction> ResolveRoutedAsync()
+    {
+        var function = router.Route(await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier), S.RoutedVersion);
+        S.RoutedVersion = function.RoutedVersion;
+        return function;
     }
 
     /// <summary>Ends the event instead of running it when it is too old, has zero concurrency or went round a loop.</summary>

@@ -96,7 +96,7 @@ public sealed partial class InvocationGrain
         ResolvedFunction? function = null;
         try
         {
-            function = await GrainFactory.GetGrain<IFunctionGrain>(S.FunctionName).ResolveAsync(S.Qualifier);
+            function = await ResolveRoutedAsync();
         }
         catch (AsyncInvokeException)
         {

@@ -29,6 +29,7 @@ public sealed partial class InvocationGrain(
     RetryPolicy retries,
     PlatformClock clock,
     FunctionArns arns,
+    VersionRouter router,
     DeliveryPump deliveries,
     IOptions<AsyncInvokeOptions> options,
     IEnumerable<IInvocationObserver> observers,
@@ -118,7 +119,7 @@ public sealed partial class InvocationGrain(
             return WakeAsync();
         }
 
-        _state = InvocationState.Accepted(accepted, receivedAt);
+        _state = InvocationState.Accepted(accepted, receivedAt, function.RoutedVersion);
         _loading = Task.CompletedTask;
         _resolvedAtAccept = function;
         _storedWakeAt = receivedAt + _options.ReminderPeriod;

@@ -22,6 +22,7 @@ public sealed partial class InvocationIngress
     private readonly PlatformClock _clock;
     private readonly AsyncInvokeOptions _options;
     private readonly IInvocationObserver[] _observers;
+    private readonly VersionRouter _router;
     private readonly ILogger<InvocationIngress> _logger;
     private readonly MicroBatcher<AcceptItem, AcceptOutcome> _batcher;
     private int _startsInFlight;
@@ -32,8 +33,10 @@ public sealed partial class InvocationIngress
         PlatformClock clock,
         IOptions<AsyncInvokeOptions> options,
         IEnumerable<IInvocationObserver> observers,
+        VersionRouter router,
         ILogger<InvocationIngress> logger)
     {
+        _router = router;
         _store = store;
         _grains = grains;
         _clock = clock;
@@ -59,6 +62,7 @@ public sealed partial class InvocationIngress
         var writes = new Task<bool>?[items.Count];
         var spans = new Activity?[items.Count];
         var startNow = new bool[items.Count];
+        var routed = new ResolvedFunction?[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
             var (requestId, request) = (items[i].RequestId, items[i].Request);
@@ -75,6 +79,8 @@ public sealed partial class InvocationIngress
                 continue;
             }
 
+            // A weighted alias is split per event, here, once: every attempt of the event runs the version drawn.
+            routed[i] = _router.Route(function.Resolved!);
             var span = spans[i] = AsyncInvokeInstruments.StartSpan("accept", request.TraceParent);
             span?.SetTag("faas.invoked_name", request.FunctionName);
             span?.SetTag("faas.invocation_id", requestId);
@@ -95,7 +101,7 @@ public sealed partial class InvocationIngress
             }
 
             startNow[i] = fromMemory;
-            writes[i] = _store.TryCreateAsync(requestId, InvocationState.Accepted(accepted[i]!, now), fromMemory || !startFirstAttempts ? now + _options.ReminderPeriod : now);
+            writes[i] = _store.TryCreateAsync(requestId, InvocationState.Accepted(accepted[i]!, now, routed[i]!.RoutedVersion), fromMemory || !startFirstAttempts ? now + _options.ReminderPeriod : now);
         }
 
         for (var i = 0; i < items.Count; i++)
@@ -111,7 +117,7 @@ public sealed partial class InvocationIngress
             {
                 if (created = await write)
                 {
-                    OnAccepted(requestId, accepted[i]!, now, startNow[i] ? functions[(items[i].Request.FunctionName, items[i].Request.Qualifier)].Resolved : null);
+                    OnAccepted(requestId, accepted[i]!, now, startNow[i] ? routed[i] : null);
                     outcomes[i] = AcceptOutcome.Accepted(requestId, accepted[i]!.Qualifier!);
                 }
                 else

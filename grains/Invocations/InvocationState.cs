@@ -36,6 +36,9 @@ public sealed class InvocationState
     /// <summary>Invocations before this one in a chain of function destinations.</summary>
     [Id(19)] public int ChainDepth { get; set; }
 
+    /// <summary>The version a weighted alias routed this event to, so every attempt runs it; <c>null</c> without a split.</summary>
+    [Id(20)] public string? RoutedVersion { get; set; }
+
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
 
     /// <summary>
@@ -43,7 +46,7 @@ public sealed class InvocationState
     /// and carries the trace context of the accept: the accept path stores this, and the grain it starts rebuilds the
     /// same state from the same request instead of reading it back.
     /// </summary>
-    public static InvocationState Accepted(InvocationRequest accepted, DateTimeOffset receivedAt) => new()
+    public static InvocationState Accepted(InvocationRequest accepted, DateTimeOffset receivedAt, string? routedVersion = null) => new()
     {
         FunctionName = accepted.FunctionName,
         Qualifier = accepted.Qualifier ?? "",
@@ -54,6 +57,7 @@ public sealed class InvocationState
         TraceParent = accepted.TraceParent,
         CallbackUrl = accepted.CallbackUrl,
         ChainDepth = accepted.ChainDepth,
+        RoutedVersion = routedVersion,
     };
 
     public InvocationStatus ToStatus(string requestId) => new()

@@ -295,7 +295,7 @@ internal sealed partial class GatewayAuthentication(
     {
         if (rule.Surface == Surface.Lambda || rule.Surface == Surface.Azure || rule.Permission == Permission.Invoke)
         {
-            foreach (var key in new[] { "functionName", "function", "functionUrn" })
+            foreach (var key in new[] { "functionName", "function", "functionUrn", "resource" })
             {
                 if (context.Request.RouteValues.TryGetValue(key, out var value) && value is string name && name.Length > 0)
                 {

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { LambdaClient, CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import {
+  LambdaClient, CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, ListFunctionsCommand, ListTagsCommand,
+  TagResourceCommand, AddPermissionCommand, GetPolicyCommand,
+} from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startSilo } from './silo.mjs';
 
@@ -104,6 +107,23 @@ test('SigV4: a read-only key may list but not create, and the denial names the a
     'AccessDeniedException', /is not authorized to perform: lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:\*/);
   await rejectsWith(lambda.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: '{}' })),
     'AccessDeniedException', /lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:echo/);
+});
+
+test('SigV4: tag and policy calls sign paths that carry an ARN; a read-only key may read them but not change them', async () => {
+  const name = unique('tagged');
+  const arn = `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+  const lambda = client(admin);
+  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: 'r', PackageType: 'Image', Code: { ImageUri: 'dotnet:echo' }, Tags: { a: '1' } }));
+  await lambda.send(new TagResourceCommand({ Resource: arn, Tags: { b: '2' } }));
+  await lambda.send(new AddPermissionCommand({ FunctionName: name, StatementId: 'sns', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' }));
+
+  const reading = client(reader);
+  assert.deepEqual((await reading.send(new ListTagsCommand({ Resource: arn }))).Tags, { a: '1', b: '2' });
+  assert.equal(JSON.parse((await reading.send(new GetPolicyCommand({ FunctionName: name }))).Policy).Statement[0].Sid, 'sns');
+  await rejectsWith(reading.send(new TagResourceCommand({ Resource: arn, Tags: { c: '3' } })),
+    'AccessDeniedException', new RegExp(`lambda:TagResource on resource: ${arn.replaceAll('.', '\\.')} `));
+  await rejectsWith(reading.send(new AddPermissionCommand({ FunctionName: name, StatementId: 'x', Action: 'lambda:InvokeFunction', Principal: '*' })),
+    'AccessDeniedException', /lambda:AddPermission on resource/);
 });
 
 test('SigV4: a presigned URL works until it expires', async () => {

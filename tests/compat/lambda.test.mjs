@@ -11,6 +11,9 @@ import {
   ListFunctionEventInvokeConfigsCommand, DeleteFunctionEventInvokeConfigCommand, PutFunctionRecursionConfigCommand,
   GetFunctionRecursionConfigCommand, ResourceNotFoundException, InvalidParameterValueException,
   ResourceConflictException, RequestTooLargeException, TooManyRequestsException, InvalidRequestContentException,
+  ListTagsCommand, TagResourceCommand, UntagResourceCommand, AddPermissionCommand, GetPolicyCommand,
+  RemovePermissionCommand, GetAccountSettingsCommand, GetFunctionCodeSigningConfigCommand, GetFunctionUrlConfigCommand,
+  GetRuntimeManagementConfigCommand, PreconditionFailedException,
 } from '@aws-sdk/client-lambda';
 import { startSilo } from './silo.mjs';
 
@@ -230,4 +233,122 @@ test('Recursion config: Terminate by default, Allow when put', async () => {
   const put = await lambda.send(new PutFunctionRecursionConfigCommand({ FunctionName: name, RecursiveLoop: 'Allow' }));
   assert.equal(put.RecursiveLoop, 'Allow');
   assert.equal((await lambda.send(new GetFunctionRecursionConfigCommand({ FunctionName: name }))).RecursiveLoop, 'Allow');
+});
+
+const arnOf = (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+
+test('Tags: CreateFunction Tags, ListTags, TagResource, UntagResource, GetFunction Tags', async () => {
+  const name = await createFunction('dotnet:echo', { Tags: { team: 'core' } });
+  assert.deepEqual((await lambda.send(new ListTagsCommand({ Resource: arnOf(name) }))).Tags, { team: 'core' });
+
+  const tagged = await lambda.send(new TagResourceCommand({ Resource: arnOf(name), Tags: { env: 'dev', team: 'edge' } }));
+  assert.equal(tagged.$metadata.httpStatusCode, 204);
+  assert.deepEqual((await lambda.send(new GetFunctionCommand({ FunctionName: name }))).Tags, { env: 'dev', team: 'edge' });
+
+  await lambda.send(new UntagResourceCommand({ Resource: arnOf(name), TagKeys: ['team', 'absent'] }));
+  assert.deepEqual((await lambda.send(new ListTagsCommand({ Resource: arnOf(name) }))).Tags, { env: 'dev' });
+
+  await rejects(lambda.send(new ListTagsCommand({ Resource: `${arnOf(name)}:$LATEST` })), InvalidParameterValueException,
+    'Tags on function aliases and versions are not supported. Please specify a function ARN.');
+  await rejects(lambda.send(new ListTagsCommand({ Resource: arnOf(`${name}-gone`) })), ResourceNotFoundException,
+    `Function not found: ${arnOf(`${name}-gone`)}`);
+});
+
+test('Policy: AddPermission, GetPolicy, RemovePermission, duplicate and missing statements', async () => {
+  const name = await createFunction();
+  const added = await lambda.send(new AddPermissionCommand({
+    FunctionName: name, StatementId: 'from-bucket', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com',
+    SourceArn: 'arn:aws:s3:::uploads', SourceAccount: '000000000000',
+  }));
+  assert.equal(added.$metadata.httpStatusCode, 201);
+  assert.deepEqual(JSON.parse(added.Statement), {
+    Sid: 'from-bucket', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'lambda:InvokeFunction',
+    Resource: arnOf(name),
+    Condition: { StringEquals: { 'AWS:SourceAccount': '000000000000' }, ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::uploads' } },
+  });
+
+  const policy = await lambda.send(new GetPolicyCommand({ FunctionName: name }));
+  const document = JSON.parse(policy.Policy);
+  assert.equal(document.Version, '2012-10-17');
+  assert.deepEqual(document.Statement.map((s) => s.Sid), ['from-bucket']);
+  const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  assert.equal(policy.RevisionId, configuration.RevisionId);
+
+  await rejects(lambda.send(new AddPermissionCommand({
+    FunctionName: name, StatementId: 'from-bucket', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com',
+  })), ResourceConflictException,
+  'The statement id (from-bucket) provided already exists. Please provide a new statement id, or remove the existing statement.');
+  await rejects(lambda.send(new AddPermissionCommand({
+    FunctionName: name, StatementId: 'stale', Action: 'lambda:InvokeFunction', Principal: '*', RevisionId: 'old',
+  })), PreconditionFailedException);
+  await rejects(lambda.send(new RemovePermissionCommand({ FunctionName: name, StatementId: 'nope' })), ResourceNotFoundException,
+    'Statement nope is not found in resource policy.');
+
+  const removed = await lambda.send(new RemovePermissionCommand({ FunctionName: name, StatementId: 'from-bucket' }));
+  assert.equal(removed.$metadata.httpStatusCode, 204);
+  await rejects(lambda.send(new GetPolicyCommand({ FunctionName: name })), ResourceNotFoundException,
+    'The resource you requested does not exist.');
+});
+
+test('GetAccountSettings, GetFunctionCodeSigningConfig, GetFunctionUrlConfig, GetRuntimeManagementConfig', async () => {
+  const name = await createFunction();
+  const settings = await lambda.send(new GetAccountSettingsCommand({}));
+  assert.equal(settings.AccountLimit.ConcurrentExecutions, 2147483647);
+  assert.ok(settings.AccountLimit.UnreservedConcurrentExecutions > 0);
+  assert.ok(settings.AccountLimit.CodeSizeZipped > 0);
+  assert.ok(settings.AccountUsage.FunctionCount >= 1);
+  assert.equal(settings.AccountUsage.TotalCodeSize, 0);
+
+  const signing = await lambda.send(new GetFunctionCodeSigningConfigCommand({ FunctionName: name }));
+  assert.equal(signing.$metadata.httpStatusCode, 200);
+  assert.equal(signing.CodeSigningConfigArn, undefined);
+
+  await rejects(lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name })), ResourceNotFoundException,
+    'The resource you requested does not exist.');
+
+  const runtime = await lambda.send(new GetRuntimeManagementConfigCommand({ FunctionName: name }));
+  assert.equal(runtime.UpdateRuntimeOn, 'Auto');
+  assert.equal(runtime.FunctionArn, arnOf(name));
+});
+
+test('Alias RoutingConfig: weighted versions split invocations and report the version that ran', async () => {
+  const name = await createFunction();
+  await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { V: '2' } } }));
+  await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+
+  const alias = await lambda.send(new CreateAliasCommand({
+    FunctionName: name, Name: 'canary', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.5 } },
+  }));
+  assert.deepEqual(alias.RoutingConfig, { AdditionalVersionWeights: { 2: 0.5 } });
+  assert.deepEqual((await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'canary' }))).RoutingConfig,
+    { AdditionalVersionWeights: { 2: 0.5 } });
+
+  const counts = { 1: 0, 2: 0 };
+  for (let i = 0; i < 100; i++) {
+    const response = await lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: 'canary', Payload: enc({ i }) }));
+    assert.ok(response.ExecutedVersion === '1' || response.ExecutedVersion === '2', `executed ${response.ExecutedVersion}`);
+    counts[response.ExecutedVersion] += 1;
+  }
+  // 100 draws at 0.5: 50 expected, standard deviation 5; a loose bound that a fair split never misses.
+  assert.ok(counts[2] >= 20 && counts[2] <= 80, `version 2 ran ${counts[2]} of 100 times`);
+
+  await rejects(lambda.send(new CreateAliasCommand({
+    FunctionName: name, Name: 'two', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 1: 0.5, 2: 0.5 } },
+  })), InvalidParameterValueException, 'Number of items in AdditionalVersionWeights cannot be greater than 1');
+  await rejects(lambda.send(new UpdateAliasCommand({
+    FunctionName: name, Name: 'canary', FunctionVersion: '2',
+  })), InvalidParameterValueException, 'Invalid function version 2. Function version 2 is already included in routing configuration.');
+  await assert.rejects(lambda.send(new UpdateAliasCommand({
+    FunctionName: name, Name: 'canary', RoutingConfig: { AdditionalVersionWeights: { 2: 1.5 } },
+  })), (error) => {
+    assert.equal(error.name, 'ValidationException');
+    assert.match(error.message, /Value '\{2=1\.5\}' at 'routingConfig\.additionalVersionWeights'/);
+    return true;
+  });
+
+  const cleared = await lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'canary', RoutingConfig: { AdditionalVersionWeights: {} } }));
+  assert.equal(cleared.RoutingConfig, undefined);
+  const only = await lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: 'canary', Payload: enc({}) }));
+  assert.equal(only.ExecutedVersion, '1');
 });

@@ -37,7 +37,8 @@ internal static partial class LambdaFunctionEndpoints
         var alias = await grains.GetGrain<IFunctionGrain>(name).CreateAliasAsync(
             body.String("Name") ?? throw ErrorCodes.InvalidParameter("Name is required."),
             body.String("FunctionVersion") ?? throw ErrorCodes.InvalidParameter("FunctionVersion is required."),
-            body.String("Description"));
+            body.String("Description"),
+            RoutingWeights(body));
         return Results.Json(LambdaShapes.Alias(alias, arns, name), statusCode: StatusCodes.Status201Created);
     }
 
@@ -51,7 +52,7 @@ internal static partial class LambdaFunctionEndpoints
     {
         var (name, _) = LambdaFunctionName.Parse(functionName, null);
         var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
-        var alias = await grains.GetGrain<IFunctionGrain>(name).UpdateAliasAsync(aliasName, body.String("FunctionVersion"), body.String("Description"));
+        var alias = await grains.GetGrain<IFunctionGrain>(name).UpdateAliasAsync(aliasName, body.String("FunctionVersion"), body.String("Description"), RoutingWeights(body));
         return Results.Json(LambdaShapes.Alias(alias, arns, name));
     }
 
@@ -77,4 +78,10 @@ internal static partial class LambdaFunctionEndpoints
 
         return Results.Json(response);
     }
+
+    /// <summary><c>RoutingConfig.AdditionalVersionWeights</c>: <c>null</c> when no routing config was sent, empty to remove one.</summary>
+    private static Dictionary<string, double>? RoutingWeights(System.Text.Json.JsonElement body) =>
+        body.Object("RoutingConfig") is { } routing
+            ? routing.NumberMap("AdditionalVersionWeights") ?? new Dictionary<string, double>(StringComparer.Ordinal)
+            : null;
 }

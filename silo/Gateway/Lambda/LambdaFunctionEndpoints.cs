@@ -9,7 +9,8 @@ namespace Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 
 /// <summary>
 /// Function management, split along the API's sections: functions and their code (here), versions and aliases
-/// (<c>.Versions.cs</c>), reserved concurrency and recursion (<c>.Concurrency.cs</c>).
+/// (<c>.Versions.cs</c>), reserved concurrency and recursion (<c>.Concurrency.cs</c>), tags and the resource-based
+/// policy (<c>.Permissions.cs</c>), and the read-only settings infrastructure tools ask for (<c>.Settings.cs</c>).
 /// </summary>
 internal static partial class LambdaFunctionEndpoints
 {
@@ -35,6 +36,16 @@ internal static partial class LambdaFunctionEndpoints
         lambda.MapDelete("/2017-10-31/functions/{functionName}/concurrency", DeleteConcurrencyAsync);
         lambda.MapGet("/2024-08-31/functions/{functionName}/recursion-config", GetRecursionAsync);
         lambda.MapPut("/2024-08-31/functions/{functionName}/recursion-config", PutRecursionAsync);
+        lambda.MapGet("/2015-03-31/functions/{functionName}/policy", GetPolicyAsync);
+        lambda.MapPost("/2015-03-31/functions/{functionName}/policy", AddPermissionAsync);
+        lambda.MapDelete("/2015-03-31/functions/{functionName}/policy/{statementId}", RemovePermissionAsync);
+        lambda.MapGet("/2017-03-31/tags/{resource}", ListTagsAsync);
+        lambda.MapPost("/2017-03-31/tags/{resource}", TagResourceAsync);
+        lambda.MapDelete("/2017-03-31/tags/{resource}", UntagResourceAsync);
+        lambda.MapGet("/2016-08-19/account-settings", GetAccountSettingsAsync);
+        lambda.MapGet("/2020-06-30/functions/{functionName}/code-signing-config", GetCodeSigningConfigAsync);
+        lambda.MapGet("/2021-10-31/functions/{functionName}/url", GetUrlConfig);
+        lambda.MapGet("/2021-07-20/functions/{functionName}/runtime-management-config", GetRuntimeManagementConfigAsync);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, FunctionArns arns, IOptions<AsyncInvokeOptions> options, IOptions<GatewayOptions> gateway, ICodeStore code)
@@ -93,6 +104,12 @@ internal static partial class LambdaFunctionEndpoints
                 ? new JsonObject { ["RepositoryType"] = "ECR", ["ImageUri"] = definition.Target }
                 : new JsonObject { ["RepositoryType"] = "S3", ["Location"] = $"{http.Request.Scheme}://{http.Request.Host}/2015-03-31/functions/{Uri.EscapeDataString(name)}/package{(qualifier is null ? "" : "?Qualifier=" + Uri.EscapeDataString(qualifier))}" },
         };
+        var tags = await grain.GetTagsAsync();
+        if (tags.Count > 0)
+        {
+            response["Tags"] = LambdaShapes.Tags(tags);
+        }
+
         if (latest.ReservedConcurrency is { } reserved)
         {
             response["Concurrency"] = new JsonObject { ["ReservedConcurrentExecutions"] = reserved };
@@ -203,6 +220,7 @@ internal static partial class LambdaFunctionEndpoints
             Role = body.String("Role"),
             Handler = body.String("Handler"),
             MemorySize = body.Int("MemorySize"),
+            Tags = body.StringMap("Tags"),
         };
     }
 

@@ -179,6 +179,24 @@ internal static class LambdaRequest
         return result;
     }
 
+    public static Dictionary<string, double>? NumberMap(this JsonElement body, string name)
+    {
+        if (Object(body, name) is not { } map)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var property in map.EnumerateObject())
+        {
+            result[property.Name] = property.Value.ValueKind == JsonValueKind.Number
+                ? property.Value.GetDouble()
+                : throw WrongType($"{name}.{property.Name}", "a number");
+        }
+
+        return result;
+    }
+
     /// <summary>An integer query parameter, or a <c>ValidationException</c>-style error.</summary>
     public static int? QueryInt(HttpRequest request, string name)
     {

@@ -89,12 +89,105 @@ internal static class LambdaShapes
         return body;
     }
 
-    public static JsonObject Alias(AliasConfiguration a, FunctionArns arns, string functionName) => new()
+    public static JsonObject Alias(AliasConfiguration a, FunctionArns arns, string functionName)
     {
-        ["AliasArn"] = arns.Qualified(functionName, a.Name),
-        ["Name"] = a.Name,
-        ["FunctionVersion"] = a.FunctionVersion,
-        ["Description"] = a.Description ?? "",
-        ["RevisionId"] = a.RevisionId,
+        var alias = new JsonObject
+        {
+            ["AliasArn"] = arns.Qualified(functionName, a.Name),
+            ["Name"] = a.Name,
+            ["FunctionVersion"] = a.FunctionVersion,
+            ["Description"] = a.Description ?? "",
+            ["RevisionId"] = a.RevisionId,
+        };
+        if (a.AdditionalVersionWeights is { Count: > 0 } weights)
+        {
+            var map = new JsonObject();
+            foreach (var (version, weight) in weights)
+            {
+                map[version] = weight;
+            }
+
+            alias["RoutingConfig"] = new JsonObject { ["AdditionalVersionWeights"] = map };
+        }
+
+        return alias;
+    }
+
+    public static JsonObject Tags(IReadOnlyDictionary<string, string> tags)
+    {
+        var map = new JsonObject();
+        foreach (var (key, value) in tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            map[key] = value;
+        }
+
+        return map;
+    }
+
+    /// <summary>A policy document as IAM writes it (<c>Version</c>, <c>Id</c>, <c>Statement</c>).</summary>
+    public static JsonObject Policy(FunctionPolicy policy) => new()
+    {
+        ["Version"] = "2012-10-17",
+        ["Id"] = "default",
+        ["Statement"] = new JsonArray([.. policy.Statements.Select(s => (JsonNode)Statement(s))]),
+    };
+
+    /// <summary>One statement: the principal in IAM's form, and each condition AddPermission sets under its operator.</summary>
+    public static JsonObject Statement(PermissionStatement s)
+    {
+        var statement = new JsonObject
+        {
+            ["Sid"] = s.Sid,
+            ["Effect"] = "Allow",
+            ["Principal"] = PolicyPrincipal(s.Principal),
+            ["Action"] = s.Action,
+            ["Resource"] = s.Resource,
+        };
+        var equals = new JsonObject();
+        if (s.FunctionUrlAuthType is not null)
+        {
+            equals["lambda:FunctionUrlAuthType"] = s.FunctionUrlAuthType;
+        }
+
+        if (s.PrincipalOrgId is not null)
+        {
+            equals["aws:PrincipalOrgID"] = s.PrincipalOrgId;
+        }
+
+        if (s.SourceAccount is not null)
+        {
+            equals["AWS:SourceAccount"] = s.SourceAccount;
+        }
+
+        if (s.EventSourceToken is not null)
+        {
+            equals["lambda:EventSourceToken"] = s.EventSourceToken;
+        }
+
+        var condition = new JsonObject();
+        if (equals.Count > 0)
+        {
+            condition["StringEquals"] = equals;
+        }
+
+        if (s.SourceArn is not null)
+        {
+            condition["ArnLike"] = new JsonObject { ["AWS:SourceArn"] = s.SourceArn };
+        }
+
+        if (condition.Count > 0)
+        {
+            statement["Condition"] = condition;
+        }
+
+        return statement;
+    }
+
+    private static JsonNode PolicyPrincipal(string principal) => FunctionValidation.PrincipalKind(principal) switch
+    {
+        "Service" => new JsonObject { ["Service"] = principal },
+        "AWS" when principal.All(char.IsAsciiDigit) => new JsonObject { ["AWS"] = $"arn:aws:iam::{principal}:root" },
+        "AWS" => new JsonObject { ["AWS"] = principal },
+        _ => "*",
     };
 }

@@ -10,6 +10,7 @@ public sealed class ErrorStatusTests
     [InlineData(ErrorCodes.InvalidParameterValue, 400)]
     [InlineData(ErrorCodes.Validation, 400)]
     [InlineData(ErrorCodes.ResourceConflict, 409)]
+    [InlineData(ErrorCodes.PreconditionFailed, 412)]
     [InlineData(ErrorCodes.RequestTooLarge, 413)]
     [InlineData(ErrorCodes.TooManyRequests, 429)]
     [InlineData(ErrorCodes.Service, 500)]
