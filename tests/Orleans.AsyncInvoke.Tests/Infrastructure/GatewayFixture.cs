@@ -23,18 +23,12 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifet
     public async Task InitializeAsync()
     {
         using var client = CreateClient();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if ((await client.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The silo host never became ready.");
+        await WaitReadyAsync(client);
     }
+
+    /// <summary>Waits for the in-process host's <c>/readyz</c> (its silo active, its store answering).</summary>
+    public static Task WaitReadyAsync(HttpClient client) =>
+        Eventually.TrueAsync(async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "the silo host to be ready", TimeSpan.FromSeconds(30));
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }

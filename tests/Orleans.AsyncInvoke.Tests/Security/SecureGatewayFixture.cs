@@ -43,17 +43,7 @@ public sealed class SecureGatewayFixture : WebApplicationFactory<Program>, IAsyn
     public async Task InitializeAsync()
     {
         using var client = CreateClient();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if ((await client.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The silo host never became ready.");
+        await Infrastructure.GatewayFixture.WaitReadyAsync(client);
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
