@@ -6,25 +6,46 @@ namespace Orleans.AsyncInvoke.Execution.Lambda;
 public static class LambdaRuntimes
 {
     private static readonly string[] Provided = ["provided.al2023", "provided.al2", "provided"];
+    private static readonly string[] Node = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"];
+    private static readonly Lazy<string?> NodePath = new(() => OnPath("node"));
 
-    /// <summary>Every runtime name accepted at create time.</summary>
-    public static IReadOnlyList<string> Supported => Provided;
+    /// <summary>Every runtime name accepted at create time on this machine.</summary>
+    public static IReadOnlyList<string> Supported => [.. Provided, .. NodePath.Value is null ? [] : Node];
 
     /// <summary>Why <paramref name="runtime"/> cannot run here, or <c>null</c>.</summary>
-    public static string? Problem(string? runtime) => runtime is not null && Provided.Contains(runtime, StringComparer.Ordinal)
-        ? null
-        : $"Value {runtime ?? "null"} at 'runtime' is not supported here. Supported runtimes: {string.Join(", ", Supported)}.";
+    public static string? Problem(string? runtime)
+    {
+        if (runtime is not null && Node.Contains(runtime, StringComparer.Ordinal) && NodePath.Value is null)
+        {
+            return $"The runtime {runtime} needs node on the silo's PATH, which this machine lacks. Supported runtimes: {string.Join(", ", Supported)}.";
+        }
+
+        return runtime is not null && Supported.Contains(runtime, StringComparer.Ordinal)
+            ? null
+            : $"Value {runtime ?? "null"} at 'runtime' is not supported here. Supported runtimes: {string.Join(", ", Supported)}.";
+    }
 
     /// <summary>The program that is the runtime of an environment whose package is unpacked in <paramref name="taskRoot"/>.</summary>
     public static ProcessStartInfo StartInfo(string runtime, string taskRoot)
     {
+        if (Node.Contains(runtime, StringComparer.Ordinal))
+        {
+            var client = Path.Combine(AppContext.BaseDirectory, "lambda-runtimes", "node", "bootstrap.mjs");
+            return new ProcessStartInfo(NodePath.Value ?? "node") { ArgumentList = { client }, WorkingDirectory = taskRoot };
+        }
+
         // provided.*: the package's own bootstrap executable is the runtime.
         var bootstrap = Path.Combine(taskRoot, "bootstrap");
         if (!File.Exists(bootstrap))
         {
-            throw new FunctionErrorException("Runtime.InvalidEntrypoint", "RequestId: n/a Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]");
+            throw new FunctionErrorException("Runtime.InvalidEntrypoint", "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]");
         }
 
         return new ProcessStartInfo(bootstrap) { WorkingDirectory = taskRoot };
     }
+
+    private static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, program))
+            .FirstOrDefault(File.Exists);
 }

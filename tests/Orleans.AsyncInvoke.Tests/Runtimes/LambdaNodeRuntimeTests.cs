@@ -1,0 +1,113 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+using static Orleans.AsyncInvoke.Tests.Gateway.LambdaHttp;
+
+namespace Orleans.AsyncInvoke.Tests.Runtimes;
+
+/// <summary>Node.js handlers written for Lambda, deployed unchanged as zips on a <c>nodejs*</c> runtime.</summary>
+[Collection(GatewayCollection.Name)]
+[Trait("Category", "Http")]
+public sealed class LambdaNodeRuntimeTests(GatewayFixture fixture)
+{
+    private readonly HttpClient _http = fixture.CreateClient();
+
+    private static string Zip(params (string Name, string Text)[] files)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in files)
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+                writer.Write(text);
+            }
+        }
+
+        return Convert.ToBase64String(buffer.ToArray());
+    }
+
+    private async Task<string> CreateAsync(string runtime, string handler, string zip)
+    {
+        var name = $"node-{Guid.NewGuid():N}";
+        var response = await _http.SendAsync(Request(HttpMethod.Post, "/2015-03-31/functions", JsonSerializer.Serialize(new
+        {
+            FunctionName = name, Runtime = runtime, Handler = handler, Role = "arn:aws:iam::000000000000:role/r", Timeout = 10,
+            Environment = new { Variables = new { GREETING = "hello" } }, Code = new { ZipFile = zip },
+        })));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return name;
+    }
+
+    private async Task<(HttpResponseMessage Response, JsonElement Body)> InvokeAsync(string name, string payload)
+    {
+        var response = await _http.SendAsync(Invoke(name, payload));
+        return (response, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Invoke_WhenTheHandlerIsAnAsyncEsModule_GetsTheEventTheContextAndKeepsModuleStateWarm()
+    {
+        var name = await CreateAsync("nodejs20.x", "index.handler", Zip(("index.mjs", """
+            let calls = 0;
+            export const handler = async (event, context) => {
+              calls += 1;
+              return { event, calls, greeting: process.env.GREETING, requestId: context.awsRequestId, arn: context.invokedFunctionArn,
+                       fn: context.functionName, memory: context.memoryLimitInMB, remaining: context.getRemainingTimeInMillis() };
+            };
+            """)));
+
+        var (_, first) = await InvokeAsync(name, """{"n":1}""");
+        var (_, second) = await InvokeAsync(name, """{"n":2}""");
+
+        Assert.Equal(1, first.GetProperty("event").GetProperty("n").GetInt32());
+        Assert.Equal((1, 2), (first.GetProperty("calls").GetInt32(), second.GetProperty("calls").GetInt32()));
+        Assert.Equal(("hello", name, "128"), (first.GetProperty("greeting").GetString(), first.GetProperty("fn").GetString(), first.GetProperty("memory").GetString()));
+        Assert.Equal($"arn:aws:lambda:us-east-1:000000000000:function:{name}", first.GetProperty("arn").GetString());
+        Assert.Matches("^[0-9a-f-]{36}$", first.GetProperty("requestId").GetString()!);
+        Assert.InRange(first.GetProperty("remaining").GetInt64(), 1, 10_000);
+    }
+
+    [Fact]
+    public async Task Invoke_WhenTheHandlerIsACommonJsCallback_AnswersWhatItCallsBackWith()
+    {
+        var name = await CreateAsync("nodejs22.x", "src/app.main", Zip(("src/app.js", """
+            exports.main = function (event, context, callback) {
+              setTimeout(() => callback(null, { doubled: event.n * 2 }), 10);
+            };
+            """)));
+
+        var (response, body) = await InvokeAsync(name, """{"n":21}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(42, body.GetProperty("doubled").GetInt32());
+    }
+
+    [Fact]
+    public async Task Invoke_WhenTheHandlerThrows_IsAFunctionErrorWithItsTypeMessageAndTrace()
+    {
+        var name = await CreateAsync("nodejs20.x", "index.handler", Zip(("index.js", """
+            class OrderRejected extends Error { constructor(m) { super(m); this.name = 'OrderRejected'; } }
+            exports.handler = async () => { throw new OrderRejected('no stock for sku 42'); };
+            """)));
+
+        var (response, body) = await InvokeAsync(name, "{}");
+
+        Assert.Equal("Unhandled", response.Headers.GetValues("X-Amz-Function-Error").Single());
+        Assert.Equal(("OrderRejected", "no stock for sku 42"), (body.GetProperty("errorType").GetString(), body.GetProperty("errorMessage").GetString()));
+    }
+
+    [Fact]
+    public async Task Invoke_WhenTheHandlerIsMissing_ReportsLambdasInitError()
+    {
+        var name = await CreateAsync("nodejs20.x", "index.nothere", Zip(("index.js", "exports.handler = async () => 1;")));
+
+        var (response, body) = await InvokeAsync(name, "{}");
+
+        Assert.Equal("Unhandled", response.Headers.GetValues("X-Amz-Function-Error").Single());
+        Assert.Equal("Runtime.HandlerNotFound", body.GetProperty("errorType").GetString());
+        Assert.Contains("index.nothere is undefined or not exported", body.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+    }
+}
