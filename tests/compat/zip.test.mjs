@@ -66,3 +66,24 @@ test('provided.al2023: CreateFunction with a zip, Invoke, CodeSha256, UpdateFunc
   const downloaded = Buffer.from(await (await fetch(got.Code.Location)).arrayBuffer());
   assert.deepEqual(downloaded, second);
 });
+
+test('nodejs20.x: a Lambda handler deployed as a zip with the SDK, invoked synchronously and as an event', async () => {
+  const name = `node-${randomUUID().slice(0, 8)}`;
+  writeFileSync(path.join(folder, 'index.mjs'), `let calls = 0;
+export const handler = async (event, context) => ({ event, calls: ++calls, requestId: context.awsRequestId, fn: context.functionName });
+`);
+  const zipPath = path.join(folder, 'node.zip');
+  execFileSync('python3', ['-m', 'zipfile', '-c', zipPath, path.join(folder, 'index.mjs')]);
+  await lambda.send(new CreateFunctionCommand({
+    FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: readFileSync(zipPath) },
+  }));
+
+  const first = JSON.parse(new TextDecoder().decode((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{"a":1}' }))).Payload));
+  const accepted = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: '{"a":2}' }));
+  const second = JSON.parse(new TextDecoder().decode((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{"a":3}' }))).Payload));
+
+  assert.deepEqual(first.event, { a: 1 });
+  assert.equal(first.fn, name);
+  assert.equal(accepted.StatusCode, 202);
+  assert.ok(second.calls >= 2, `the warm environment keeps module state (calls ${second.calls})`);
+});
