@@ -54,6 +54,7 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<SiloReadiness>();
         services.TryAddSingleton<MemoryInvocationTable>();
         services.TryAddSingleton<IInvocationStore, MemoryInvocationStore>();
+        services.AddSingleton<FunctionResolutionCache>();
         services.AddSingleton<InvocationIngress>();
         services.AddSingleton<WakeUpPump>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());
