@@ -60,6 +60,14 @@ public sealed class RedisServer : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync(TimeSpan downtime)
     {
+        await StopAsync();
+        await Task.Delay(downtime);
+        await StartAsync();
+    }
+
+    /// <summary>Stops the server as an operator would (<c>SHUTDOWN</c>: the append-only file is flushed); <see cref="StartAsync"/> starts it again.</summary>
+    public async Task StopAsync()
+    {
         using (var shutdown = Process.Start(new ProcessStartInfo("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "shutdown"])
         {
             RedirectStandardOutput = true,
@@ -71,8 +79,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         await _process!.WaitForExitAsync();
         _process.Dispose();
-        await Task.Delay(downtime);
-        await StartAsync();
+        _process = null;
     }
 
     public ValueTask DisposeAsync()
