@@ -78,6 +78,11 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+if [ -f "$results/pod-tier.txt" ]; then
+  echo "Pod tier figures:"
+  cat "$results/pod-tier.txt"
+fi
+
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -156,11 +156,15 @@ internal sealed partial class PodCluster : IAsyncDisposable
     public async Task<HashSet<string>> FinishedAsync() =>
         [.. (await _fixture.RedisCliAsync("ZRANGE", $"asyncinvoke:{ServiceId}:wake:finished", "0", "-1")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    /// <summary>How many success records each request id has in the success queue's stream.</summary>
-    public async Task<Dictionary<string, int>> SuccessRecordsAsync()
+    /// <summary>The success records in the success queue's stream, by request id.</summary>
+    public async Task<Dictionary<string, List<string>>> SuccessRecordsAsync()
     {
         var stream = await _fixture.RedisCliAsync("XRANGE", $"asyncinvoke:{ServiceId}:queue:{SuccessQueue}", "-", "+");
-        return RecordRequestId().Matches(stream).GroupBy(m => m.Groups[1].Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return stream.Split('\n')
+            .Select(line => (Line: line, Match: RecordRequestId().Match(line)))
+            .Where(l => l.Match.Success)
+            .GroupBy(l => l.Match.Groups[1].Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(l => l.Line).ToList(), StringComparer.Ordinal);
     }
 
     public async ValueTask DisposeAsync()

@@ -113,7 +113,7 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
     {
         var acknowledged = load.Acknowledged.Keys.ToHashSet(StringComparer.Ordinal);
         HashSet<string> finished = [];
-        Dictionary<string, int> records = [];
+        Dictionary<string, List<string>> records = [];
         try
         {
             await Eventually.TrueAsync(async () =>
@@ -133,7 +133,8 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
         return new Figures(
             acknowledged.Count,
             acknowledged.Count(id => finished.Contains(id) && records.ContainsKey(id)),
-            acknowledged.Sum(id => records.TryGetValue(id, out var count) ? count - 1 : 0),
+            acknowledged.Sum(id => records.TryGetValue(id, out var copies) ? copies.Count - 1 : 0),
+            string.Join("\n", records.Values.Where(copies => copies.Count > 1).Take(2).SelectMany(copies => copies)),
             load.ServerErrors,
             load.ConnectionErrors,
             load.Unacknowledged,
@@ -170,14 +171,14 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
         }
     }
 
-    private sealed record Figures(int Acknowledged, int Completed, int Duplicates, int ServerErrors, int ConnectionErrors, int Unacknowledged, TimeSpan Converged, int SampledSucceeded)
+    private sealed record Figures(int Acknowledged, int Completed, int Duplicates, string DuplicateSamples, int ServerErrors, int ConnectionErrors, int Unacknowledged, TimeSpan Converged, int SampledSucceeded)
     {
         public int Lost => Acknowledged - Completed;
 
         public void AssertNothingLost()
         {
             Assert.True(Lost == 0, $"every acknowledged event is final with its success record; {Lost} of {Acknowledged} are not");
-            Assert.True(Duplicates == 0, $"each success record arrives once; {Duplicates} duplicates");
+            Assert.True(Duplicates == 0, $"each success record arrives once; {Duplicates} duplicates:\n{DuplicateSamples}");
             Assert.Equal(20, SampledSucceeded);
         }
     }
