@@ -16,7 +16,7 @@ namespace Orleans.AsyncInvoke.Tests.Pods;
 public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper output) : IClassFixture<PodTierFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
-    private const int Workers = 6;
+    private const int Workers = 4;
     private static readonly Lock FiguresLock = new();
 
     [PodFact]
@@ -27,7 +27,7 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
         var load = new PodLoad(cluster, fixture.Http, fixture.ApiKey);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(Workers, stop.Token);
-        await Eventually.TrueAsync(() => load.Acknowledged.Count >= 300, "300 accepts before the kill", Patience);
+        await Eventually.TrueAsync(() => load.Acknowledged.Count >= 150, "150 accepts before the kill", Patience);
 
         var victim = pods[1];
         var sinceKill = Stopwatch.StartNew();
@@ -36,7 +36,7 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
         // The Deployment's restart of the crashed container: the kubelet starts it again in the same pod.
         await cluster.RestartContainerAsync(victim);
         var restarted = sinceKill.Elapsed;
-        await Eventually.TrueAsync(() => victim.Acknowledged >= acknowledgedAtKill + 50, "the restarted pod to take 50 events", Patience);
+        await Eventually.TrueAsync(() => victim.Acknowledged >= acknowledgedAtKill + 20, "the restarted pod to take 20 events", Patience);
         await stop.CancelAsync();
         await running;
 
@@ -54,7 +54,7 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
         var load = new PodLoad(cluster, fixture.Http, fixture.ApiKey);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(Workers, stop.Token);
-        await Eventually.TrueAsync(() => load.Acknowledged.Count >= 200, "200 accepts before the rollout", Patience);
+        await Eventually.TrueAsync(() => load.Acknowledged.Count >= 100, "100 accepts before the rollout", Patience);
 
         // The Deployment's rolling update (maxSurge 1, maxUnavailable 0): a new pod is ready, then an old one stops.
         var sinceRollout = Stopwatch.StartNew();
@@ -66,7 +66,7 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
             exits.Add(await cluster.DeletePodAsync(pod));
         }
 
-        await Eventually.TrueAsync(() => fresh.All(p => p.Acknowledged >= 30), "every new pod to take 30 events", Patience);
+        await Eventually.TrueAsync(() => fresh.All(p => p.Acknowledged >= 15), "every new pod to take 15 events", Patience);
         await stop.CancelAsync();
         await running;
 
@@ -85,18 +85,18 @@ public sealed class PodTierTests(PodTierFixture fixture, ITestOutputHelper outpu
         var load = new PodLoad(cluster, fixture.Http, fixture.ApiKey);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(Workers, stop.Token);
-        await Eventually.TrueAsync(() => load.Acknowledged.Count >= 200, "200 accepts on 3 pods", Patience);
+        await Eventually.TrueAsync(() => load.Acknowledged.Count >= 100, "100 accepts on 3 pods", Patience);
 
         var sinceScale = Stopwatch.StartNew();
         var added = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => cluster.StartPodAsync()));
-        await Eventually.TrueAsync(() => added.All(p => p.Acknowledged >= 30), "the 2 new pods to take 30 events each", Patience);
+        await Eventually.TrueAsync(() => added.All(p => p.Acknowledged >= 15), "the 2 new pods to take 15 events each", Patience);
 
         // Down to 2: the ReplicaSet deletes three pods at once, two of the new ones and one of the first.
         var removed = new[] { added[0], added[1], first[0] };
         var exits = await Task.WhenAll(removed.Select(cluster.DeletePodAsync));
         var kept = cluster.Pods.ToArray();
         var keptBefore = kept.Select(p => p.Acknowledged).ToArray();
-        await Eventually.TrueAsync(() => kept.Select((p, i) => p.Acknowledged - keptBefore[i]).All(n => n >= 30), "the 2 remaining pods to take 30 more events each", Patience);
+        await Eventually.TrueAsync(() => kept.Select((p, i) => p.Acknowledged - keptBefore[i]).All(n => n >= 15), "the 2 remaining pods to take 15 more events each", Patience);
         await stop.CancelAsync();
         await running;
 
