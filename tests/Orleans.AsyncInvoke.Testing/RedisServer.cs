@@ -47,7 +47,7 @@ public sealed class RedisServer : IAsyncDisposable
                 await connection.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(20) && !_process.HasExited)
+            catch (Exception ex) when ((ex is RedisConnectionException || IsLoading(ex)) && deadline.Elapsed < TimeSpan.FromSeconds(20) && !_process.HasExited)
             {
                 await Task.Delay(100);
             }
@@ -81,6 +81,9 @@ public sealed class RedisServer : IAsyncDisposable
         _process.Dispose();
         _process = null;
     }
+
+    /// <summary>A restarted server answers LOADING while it replays its append-only file.</summary>
+    private static bool IsLoading(Exception ex) => ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal);
 
     public ValueTask DisposeAsync()
     {
