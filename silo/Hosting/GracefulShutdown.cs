@@ -15,6 +15,8 @@ internal sealed partial class GracefulShutdown(
     IOptions<ShutdownOptions> options,
     ILogger<GracefulShutdown> logger) : IHostedLifecycleService
 {
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -26,8 +28,12 @@ internal sealed partial class GracefulShutdown(
         var settings = options.Value;
         readiness.MarkDraining();
         LogDraining(logger, settings.ReadinessDelay, settings.DrainTimeout);
-        var watchdog = new Thread(() => ExitAfter(settings.Bound)) { IsBackground = true, Name = "shutdown watchdog" };
-        watchdog.Start();
+        // Only where the silo is the process (not a host a test process runs inside itself).
+        if (System.Reflection.Assembly.GetEntryAssembly() == typeof(GracefulShutdown).Assembly)
+        {
+            var watchdog = new Thread(() => ExitAfter(settings.Bound)) { IsBackground = true, Name = "shutdown watchdog" };
+            watchdog.Start();
+        }
         try
         {
             await Task.Delay(settings.ReadinessDelay, cancellationToken);
@@ -40,11 +46,20 @@ internal sealed partial class GracefulShutdown(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // Stopped in time: the watchdog stands down (a host inside a test process must not end that process).
+        _stopped.TrySetResult();
+        return Task.CompletedTask;
+    }
 
     private void ExitAfter(TimeSpan bound)
     {
-        Thread.Sleep(bound);
+        if (_stopped.Task.Wait(bound))
+        {
+            return;
+        }
+
         LogForced(logger, bound);
         Console.Out.Flush();
         Environment.Exit(0);
