@@ -27,7 +27,10 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
     /// <summary>The service id the silo stores under.</summary>
     public string ServiceId => _clusterId;
 
-    public Task<SiloProcess> StartAsync() => SiloProcess.StartAsync(_httpPort, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+    public Task<SiloProcess> StartAsync() => StartAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>Starts the silo and waits up to <paramref name="readyTimeout"/> for it to be ready.</summary>
+    public Task<SiloProcess> StartAsync(TimeSpan readyTimeout) => SiloProcess.StartAsync(_httpPort, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
     {
         ["ConnectionStrings__Redis"] = redis.ConnectionString,
         ["AsyncInvoke__Cluster__ClusterId"] = _clusterId,
@@ -36,7 +39,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
         ["AsyncInvoke__Cluster__GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
         ["AsyncInvoke__TimeCompression"] = timeCompression.ToString(CultureInfo.InvariantCulture),
         ["AsyncInvoke__Webhooks__AllowLoopback"] = "true",
-    });
+    }, readyTimeout);
 
     /// <summary>An Orleans client host connected to the silo's gateway, with the SDK registered.</summary>
     public async Task<(IHost Host, IAsyncInvoker Invoker)> ConnectAsync()
