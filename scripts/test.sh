@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test project; ends with "N passed, N failed[, N skipped]".
-# Installs redis-server (integration tests start their own) when it is missing and we are root.
+# Installs redis-server (integration tests start their own), kubectl (the manifest tests render with its kustomize)
+# and iproute2 (the pod tier's network namespaces) when they are missing and we are root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 results="artifacts/test-results"
 
-if ! command -v redis-server >/dev/null 2>&1; then
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing redis-server..."
+    echo "Installing ${missing[*]}..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-  else
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif ! command -v redis-server >/dev/null 2>&1; then
     echo "redis-server is required for the integration tests: install it (apt-get install redis-server)." >&2
     exit 1
   fi
@@ -67,9 +72,30 @@ else
   failed=$((failed + 1))
 fi
 
+# Manifest suite: the rendered Kubernetes manifests against the Kubernetes schemas (kubernetes-models, from npm).
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && command -v kubectl >/dev/null 2>&1; then
+  manifests_status=0
+  (cd tests/kubernetes && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  tap="$results/kubernetes.tap"
+  (cd tests/kubernetes && node --test \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="../../$tap") || manifests_status=$?
+  passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -1)))
+  failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -1) + $(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$tap" | tail -1)))
+  if [ "$manifests_status" -ne 0 ] && [ "$status" -eq 0 ]; then status=$manifests_status; fi
+else
+  echo "node, npm and kubectl are required for the manifest suite (tests/kubernetes)." >&2
+  failed=$((failed + 1))
+fi
+
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The runner failed without a counted test failure (crash, build or discovery error).
   failed=1
+fi
+
+if [ -f "$results/pod-tier.txt" ]; then
+  echo "Pod tier figures:"
+  cat "$results/pod-tier.txt"
 fi
 
 if [ "$skipped" -gt 0 ]; then

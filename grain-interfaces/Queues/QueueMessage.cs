@@ -30,10 +30,14 @@ public sealed record QueueInfo(
     [property: Id(0)] string Name,
     [property: Id(1)] int ApproximateDepth);
 
-/// <summary>A message to append to a queue.</summary>
+/// <summary>
+/// A message to append to a queue. With a <paramref name="DeduplicationId"/> (a delivery's message id), a repeat of
+/// the same id is not appended again: a record delivered again after a crash arrives once.
+/// </summary>
 [GenerateSerializer]
 [Immutable]
 [Alias("AsyncInvoke.QueueSend")]
 public sealed record QueueSend(
     [property: Id(0)] string Body,
-    [property: Id(1)] IReadOnlyDictionary<string, string>? Attributes);
+    [property: Id(1)] IReadOnlyDictionary<string, string>? Attributes,
+    [property: Id(2)] string? DeduplicationId = null);

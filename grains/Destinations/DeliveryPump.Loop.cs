@@ -30,6 +30,52 @@ public sealed partial class DeliveryPump
         {
             await _loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+
+        // A graceful stop hands back what waits in the lanes (due at once for the other silos) and lets what runs
+        // finish, acknowledgement included, within the stop's bound. Cut off between the send and its acknowledgement,
+        // a delivery comes back after its lease and its record arrives twice.
+        await HandBackWaitingAsync();
+        // Real time, not the platform clock: the deliveries in flight finish in real time, and a test's fake clock
+        // must not hold a stop forever. At most one delivery attempt's timeout, whatever the caller's bound.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(_options.DeliveryTimeout + DrainPoll);
+        try
+        {
+            while (Held > 0)
+            {
+                await Task.Delay(DrainPoll, bound.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: what still runs comes back after its lease, as after a crash.
+        }
+    }
+
+    private async Task HandBackWaitingAsync()
+    {
+        foreach (var lane in _lanes.Values)
+        {
+            List<Delivery> waiting;
+            lock (lane)
+            {
+                waiting = [.. lane.Waiting.Select(w => w.Delivery)];
+                lane.Waiting.Clear();
+            }
+
+            if (waiting.Count > 0)
+            {
+                Forget(waiting);
+                try
+                {
+                    await _store.ReleaseAsync(waiting, _clock.UtcNow);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    LogPumpFailed(_logger, ex);
+                }
+            }
+        }
     }
 
     private async Task RunAsync(CancellationToken stopping)

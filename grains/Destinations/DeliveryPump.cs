@@ -26,6 +26,7 @@ public sealed partial class DeliveryPump : ILifecycleParticipant<ISiloLifecycle>
     internal static readonly TimeSpan ShortestDeferral = TimeSpan.FromSeconds(1);
     internal static readonly TimeSpan LongestDeferral = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StaleMargin = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(20);
     private readonly IDeliveryStore _store;
     private readonly Dictionary<DestinationKind, IDestinationAdapter> _adapters;
     private readonly RetryPolicy _retries;
@@ -76,7 +77,10 @@ public sealed partial class DeliveryPump : ILifecycleParticipant<ISiloLifecycle>
     public HandOver Reserve(int count)
     {
         var now = _clock.UtcNow;
-        return Held + count <= _options.DeliveriesInFlight ? new HandOver(now + Lease, Local: true) : new HandOver(now, Local: false);
+        // A stopping silo takes nothing new: what completes now is due at once for the silos that stay.
+        return Held + count <= _options.DeliveriesInFlight && !_stopping.IsCancellationRequested
+            ? new HandOver(now + Lease, Local: true)
+            : new HandOver(now, Local: false);
     }
 
     /// <summary>Hands stored deliveries leased to this silo to their lanes.</summary>

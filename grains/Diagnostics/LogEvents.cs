@@ -7,6 +7,10 @@ internal static class LogEvents
     public const int RedisProfile = 1001;
     public const int FunctionsApplied = 1002;
     public const int FunctionApplyFailed = 1003;
+    public const int KubernetesProfile = 1010;
+    public const int ShutdownDraining = 1011;
+    public const int ShutdownForced = 1012;
+    public const int FunctionsApplyRetrying = 1013;
 
     public const int Accepted = 2000;
     public const int AttemptStarted = 2001;
@@ -23,6 +27,7 @@ internal static class LogEvents
     public const int WakeFailed = 2013;
     public const int AcceptStoreFailed = 2014;
     public const int StartFailed = 2015;
+    public const int FunctionResolvedFromCache = 2016;
     public const int DestinationCycle = 1004;
 
     public const int CallbackDelivered = 2100;

@@ -66,6 +66,7 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IIncomingGrainCallFilter, StoreFailureFilter>();
         services.TryAddSingleton<MemoryInvocationTable>();
         services.TryAddSingleton<IInvocationStore, MemoryInvocationStore>();
+        services.AddSingleton<FunctionResolutionCache>();
         services.AddSingleton<InvocationIngress>();
         services.AddSingleton<WakeUpPump>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());

@@ -25,7 +25,11 @@ public sealed partial class InvocationIngress
     private readonly VersionRouter _router;
     private readonly ILogger<InvocationIngress> _logger;
     private readonly MicroBatcher<AcceptItem, AcceptOutcome> _batcher;
+    private readonly FunctionResolutionCache _resolutions;
     private int _startsInFlight;
+
+    /// <summary>How long an accept waits for a function grain when it knows the function's last resolution.</summary>
+    private static readonly TimeSpan ResolveBound = TimeSpan.FromSeconds(2);
 
     public InvocationIngress(
         IInvocationStore store,
@@ -34,9 +38,11 @@ public sealed partial class InvocationIngress
         IOptions<AsyncInvokeOptions> options,
         IEnumerable<IInvocationObserver> observers,
         VersionRouter router,
-        ILogger<InvocationIngress> logger)
+        ILogger<InvocationIngress> logger,
+        FunctionResolutionCache resolutions)
     {
         _router = router;
+        _resolutions = resolutions;
         _store = store;
         _grains = grains;
         _clock = clock;
@@ -122,8 +128,7 @@ public sealed partial class InvocationIngress
                 }
                 else
                 {
-                    var existing = await _grains.GetGrain<IInvocationGrain>(requestId).GetStatusAsync();
-                    outcomes[i] = AcceptOutcome.Accepted(requestId, existing?.Qualifier ?? accepted[i]!.Qualifier!, existed: true);
+                    outcomes[i] = AcceptOutcome.Accepted(requestId, await ExistingQualifierAsync(requestId) ?? accepted[i]!.Qualifier!, existed: true);
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException and not AsyncInvokeException)
@@ -186,17 +191,7 @@ public sealed partial class InvocationIngress
     private async Task<Dictionary<(string, string?), Resolution>> ResolveAsync(IReadOnlyList<AcceptItem> items)
     {
         var keys = items.Select(i => (i.Request.FunctionName, i.Request.Qualifier)).Distinct().ToArray();
-        var lookups = keys.Select(async key =>
-        {
-            try
-            {
-                return new Resolution(await _grains.GetGrain<IFunctionGrain>(key.FunctionName).ResolveAsync(key.Qualifier), null);
-            }
-            catch (AsyncInvokeException ex)
-            {
-                return new Resolution(null, ex);
-            }
-        }).ToArray();
+        var lookups = keys.Select(key => ResolveAsync(key.FunctionName, key.Qualifier)).ToArray();
         var results = await Task.WhenAll(lookups);
         var map = new Dictionary<(string, string?), Resolution>(keys.Length);
         for (var i = 0; i < keys.Length; i++)
@@ -207,7 +202,49 @@ public sealed partial class InvocationIngress
         return map;
     }
 
+    private async Task<Resolution> ResolveAsync(string name, string? qualifier)
+    {
+        var known = _resolutions.TryGet(name, qualifier, out var last);
+        try
+        {
+            var call = _grains.GetGrain<IFunctionGrain>(name).ResolveAsync(qualifier);
+            var resolved = known ? await call.WaitAsync(ResolveBound) : await call;
+            _resolutions.Remember(name, qualifier, resolved);
+            return new Resolution(resolved, null);
+        }
+        catch (AsyncInvokeException ex)
+        {
+            _resolutions.Forget(name, qualifier);
+            return new Resolution(null, ex);
+        }
+        catch (Exception ex) when (known && ex is not OutOfMemoryException)
+        {
+            // The grain is out of reach (its silo just died, or the cluster is still electing a new home for it):
+            // the definition this silo last saw keeps accepts going; without one the accept fails as before.
+            LogResolvedFromCache(_logger, name, ex.GetType().Name);
+            return new Resolution(last, null);
+        }
+    }
+
+    /// <summary>The qualifier an invocation already stored was accepted for; null when its grain is out of reach.</summary>
+    private async Task<string?> ExistingQualifierAsync(string requestId)
+    {
+        try
+        {
+            return (await _grains.GetGrain<IInvocationGrain>(requestId).GetStatusAsync().WaitAsync(ResolveBound))?.Qualifier;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not AsyncInvokeException)
+        {
+            // The store already holds the event (its create found it): answering with the qualifier asked for is true
+            // enough, and far better than refusing an event that is kept.
+            return null;
+        }
+    }
+
     private sealed record Resolution(ResolvedFunction? Resolved, AsyncInvokeException? Error);
+
+    [LoggerMessage(EventId = LogEvents.FunctionResolvedFromCache, Level = LogLevel.Warning, Message = "Function {FunctionName} was out of reach ({Error}); its last known definition was used")]
+    private static partial void LogResolvedFromCache(ILogger logger, string functionName, string error);
 
     [LoggerMessage(EventId = LogEvents.Accepted, Level = LogLevel.Debug, Message = "Accepted {RequestId} for {FunctionName}:{Qualifier}")]
     private static partial void LogAccepted(ILogger logger, string requestId, string functionName, string qualifier);

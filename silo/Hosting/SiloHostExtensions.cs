@@ -16,6 +16,7 @@ public static partial class SiloHostExtensions
     {
         UseAppSettingsBesideTheApplication(builder);
         builder.UseOrleans(silo => silo.UseAsyncInvokeProfile(builder.Configuration));
+        builder.AddAsyncInvokeShutdown();
         builder.Services.AddAsyncInvoke(builder.Configuration);
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
@@ -85,6 +86,7 @@ public static partial class SiloHostExtensions
         Check<AsyncInvokeOptions>();
         Check<GatewayOptions>();
         Check<WebhookOptions>();
+        Check<ShutdownOptions>();
         Check<AuthOptions>();
         if (failures.Count == 0 && SecurityHosting.OpenBeyondLoopback(app.Configuration, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value) is { } open)
         {
@@ -109,25 +111,7 @@ public static partial class SiloHostExtensions
         app.MapRouting();
         app.MapAsyncInvokeTelemetry();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (SiloReadiness readiness, IGrainFactory grains, CancellationToken cancellationToken) =>
-        {
-            if (!readiness.FunctionsApplied)
-            {
-                return Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-
-            try
-            {
-                // A grain call that reads storage: proves the silo is active and its store answers.
-                await grains.GetGrain<IFunctionRegistryGrain>(IFunctionRegistryGrain.Key).ListAsync(null, 1)
-                    .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-                return Results.Text("ready");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return Results.Text($"not ready: {ex.GetType().Name}", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-        });
+        app.MapReadiness();
         return app;
     }
 
@@ -135,9 +119,14 @@ public static partial class SiloHostExtensions
     public static WebApplication LogProfile(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.AsyncInvoke.Silo");
-        if (SiloProfiles.Select(app.Configuration) == "embedded")
+        var profile = SiloProfiles.Select(app.Configuration);
+        if (profile == "embedded")
         {
             LogEmbedded(logger);
+        }
+        else if (profile == KubernetesProfile.Name)
+        {
+            KubernetesProfile.LogSelected(logger, app.Configuration);
         }
         else
         {

@@ -16,7 +16,7 @@ using StackExchange.Redis;
 
 namespace Orleans.AsyncInvoke.Silo.Hosting;
 
-/// <summary>The storage profiles: embedded (memory, no server) and Redis (durable).</summary>
+/// <summary>The storage profiles: embedded (memory, no server), Redis (durable) and kubernetes (Redis, pod identity).</summary>
 public static class SiloProfiles
 {
     /// <summary>The connection string key that switches the silo to the Redis profile.</summary>
@@ -24,7 +24,8 @@ public static class SiloProfiles
 
     /// <summary>Which profile the configuration selects.</summary>
     public static string Select(IConfiguration configuration) =>
-        string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionName)) ? "embedded" : "redis";
+        KubernetesProfile.IsSelected(configuration) ? KubernetesProfile.Name
+        : string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionName)) ? "embedded" : "redis";
 
     /// <summary>Configures clustering, grain storage and reminders for the selected profile.</summary>
     public static ISiloBuilder UseAsyncInvokeProfile(this ISiloBuilder silo, IConfiguration configuration)
@@ -38,6 +39,12 @@ public static class SiloProfiles
         {
             // A value that does not parse (SiloPort=abc): the binder names the key and the type it expected.
             throw new OptionsValidationException(ClusterHostingOptions.SectionName, typeof(ClusterHostingOptions), [ex.Message]);
+        }
+
+        if (KubernetesProfile.IsSelected(configuration))
+        {
+            KubernetesProfile.ApplyPodIdentity(cluster, configuration);
+            silo.UsePodName(configuration);
         }
 
         ClusterHostingOptionsValidator.ThrowIfInvalid(cluster);
@@ -115,6 +122,7 @@ public static class SiloProfiles
         silo.Services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<RedisDeliveryStore>());
         silo.Services.AddSingleton<IInvocationStore, RedisInvocationStore>();
         silo.Services.AddSingleton<Orleans.AsyncInvoke.Execution.Lambda.ICodeStore, Orleans.AsyncInvoke.Execution.Lambda.RedisCodeStore>();
+        silo.Services.AddSingleton<Orleans.AsyncInvoke.Hosting.IReadinessCheck, RedisReadinessCheck>();
         return silo;
     }
 

@@ -62,7 +62,7 @@ public sealed class RedisServer(IReadOnlyList<string>? extraArguments = null, st
                 await connection.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(20) && !_process.HasExited)
+            catch (Exception ex) when ((ex is RedisConnectionException || IsLoading(ex)) && deadline.Elapsed < TimeSpan.FromSeconds(20) && !_process.HasExited)
             {
                 await Task.Delay(100);
             }
@@ -80,7 +80,7 @@ public sealed class RedisServer(IReadOnlyList<string>? extraArguments = null, st
         await StartAsync();
     }
 
-    /// <summary>Stops the server as an operator would (<c>SHUTDOWN</c>), leaving its directory for a later start.</summary>
+    /// <summary>Stops the server as an operator would (<c>SHUTDOWN</c>: the append-only file is flushed); <see cref="StartAsync"/> starts it again.</summary>
     public async Task StopAsync()
     {
         using (var shutdown = Process.Start(new ProcessStartInfo("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "shutdown"])
@@ -94,7 +94,11 @@ public sealed class RedisServer(IReadOnlyList<string>? extraArguments = null, st
 
         await _process!.WaitForExitAsync();
         _process.Dispose();
+        _process = null;
     }
+
+    /// <summary>A restarted server answers LOADING while it replays its append-only file.</summary>
+    private static bool IsLoading(Exception ex) => ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal);
 
     public ValueTask DisposeAsync()
     {

@@ -54,13 +54,25 @@ public sealed class SiloProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        return await LaunchAsync(start, async () => (await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"))).IsSuccessStatusCode, readyTimeout);
+    }
+
+    /// <summary>
+    /// Starts a silo process as <paramref name="start"/> describes (inside a network namespace, say) and waits up to
+    /// <paramref name="readyTimeout"/> for <paramref name="isReady"/>; failed connections count as not ready yet.
+    /// </summary>
+    public static async Task<SiloProcess> LaunchAsync(ProcessStartInfo start, Func<Task<bool>> isReady, TimeSpan readyTimeout)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         var silo = new SiloProcess(Process.Start(start)!);
         silo._process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
         silo._process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
         silo._process.BeginOutputReadLine();
         silo._process.BeginErrorReadLine();
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < readyTimeout)
         {
@@ -73,7 +85,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
             try
             {
-                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"))).IsSuccessStatusCode)
+                if (await isReady())
                 {
                     return silo;
                 }
@@ -90,7 +102,33 @@ public sealed class SiloProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
+        await silo.DisposeAsync();
         throw new TimeoutException($"The silo did not become ready:\n{silo.Output}");
+    }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGTERM, as the kubelet stops a container or an operator stops a service; returns at once.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to exit; false when it still runs after <paramref name="patience"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Completes when a line of output contains every one of <paramref name="fragments"/>.</summary>
@@ -150,17 +188,24 @@ public sealed class SiloProcess : IAsyncDisposable
     private static string SiloDirectory()
     {
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = testDirectory.Name;
-        var configuration = testDirectory.Parent!.Name;
-        var root = testDirectory;
+        var directory = Path.Combine(RepositoryRoot(), "silo", "bin", BuildConfiguration, testDirectory.Name);
+        return File.Exists(Path.Combine(directory, "Orleans.AsyncInvoke.Silo.dll"))
+            ? directory
+            : throw new FileNotFoundException($"Build the silo first: {directory} has no Orleans.AsyncInvoke.Silo.dll.");
+    }
+
+    /// <summary>The configuration (Release, Debug) this test assembly was built in.</summary>
+    public static string BuildConfiguration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    /// <summary>The repository's root: the directory above the test assembly that holds the solution.</summary>
+    public static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.AsyncInvoke.sln")))
         {
             root = root.Parent;
         }
 
-        var directory = Path.Combine(root?.FullName ?? throw new DirectoryNotFoundException("Orleans.AsyncInvoke.sln not found above the test assembly."), "silo", "bin", configuration, framework);
-        return File.Exists(Path.Combine(directory, "Orleans.AsyncInvoke.Silo.dll"))
-            ? directory
-            : throw new FileNotFoundException($"Build the silo first: {directory} has no Orleans.AsyncInvoke.Silo.dll.");
+        return root?.FullName ?? throw new DirectoryNotFoundException("Orleans.AsyncInvoke.sln not found above the test assembly.");
     }
 }

@@ -2,7 +2,11 @@ using Orleans.AsyncInvoke.Queues;
 
 namespace Orleans.AsyncInvoke.Destinations.Queue;
 
-/// <summary>Sends to a built-in queue, a batch per call (one grain call and one pipelined store write per batch).</summary>
+/// <summary>
+/// Sends to a built-in queue, a batch per call (one grain call and one pipelined store write per batch). Each message
+/// carries its delivery's id, so a batch sent again (delivered, then its silo died before the acknowledgement) adds
+/// nothing twice.
+/// </summary>
 internal sealed class QueueAdapter(IGrainFactory grains) : IDestinationAdapter
 {
     public DestinationKind Kind => DestinationKind.Queue;
@@ -12,7 +16,7 @@ internal sealed class QueueAdapter(IGrainFactory grains) : IDestinationAdapter
     public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
     {
         await grains.GetGrain<IQueueGrain>(address.Name)
-            .SendBatchAsync([.. messages.Select(m => new QueueSend(m.Body, m.Attributes))])
+            .SendBatchAsync([.. messages.Select(m => new QueueSend(m.Body, m.Attributes, m.Id))])
             .WaitAsync(cancellationToken);
         return [];
     }

@@ -66,6 +66,8 @@ public sealed class QueueGrain(
             return sent;
         }
 
+        // In memory a batch's deduplication ids are not kept: the repeats they guard against follow a crash, and a
+        // crash of the embedded silo loses its queues with it.
         var ids = new List<string>(messages.Count);
         var now = time.GetUtcNow();
         foreach (var message in messages)

@@ -12,8 +12,33 @@ namespace Orleans.AsyncInvoke.Destinations.Queue;
 /// with the visibility and receipt of each received message in a hash beside it. Only the queue's grain calls it,
 /// so its read-then-write steps never race.
 /// </summary>
-public sealed class RedisStreamQueueStore(IConnectionMultiplexer redis, IOptions<ClusterOptions> cluster, TimeProvider time)
+public sealed class RedisStreamQueueStore(IConnectionMultiplexer redis, IOptions<ClusterOptions> cluster, TimeProvider time, IOptions<Hosting.AsyncInvokeOptions>? options = null)
 {
+    /// <summary>
+    /// Appends the messages whose deduplication id was not seen within the horizon. KEYS: the stream, the sorted set of
+    /// ids seen (score: when, Unix ms). ARGV: now, the horizon's start, then (id or empty, body, attributes) per message.
+    /// Returns each new message's stream id, or an empty string for a repeat.
+    /// </summary>
+    private const string SendOnceScript = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2])
+        local ids = {}
+        for i = 3, #ARGV, 3 do
+          local id = ARGV[i]
+          if id ~= '' and redis.call('ZSCORE', KEYS[2], id) then
+            ids[#ids + 1] = ''
+          else
+            ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'body', ARGV[i + 1], 'attributes', ARGV[i + 2])
+            if id ~= '' then
+              redis.call('ZADD', KEYS[2], ARGV[1], id)
+            end
+          end
+        end
+        return ids
+        """;
+
+    /// <summary>How long a deduplication id is remembered: as long as a finished invocation (whose record it names) is kept.</summary>
+    private readonly TimeSpan _horizon = options?.Value.Retention ?? TimeSpan.FromHours(24);
+
     private const int PageSize = 500;
     private const int MaxPages = 20;
     private readonly string _prefix = $"asyncinvoke:{cluster.Value.ServiceId}:queue:";
@@ -41,11 +66,39 @@ public sealed class RedisStreamQueueStore(IConnectionMultiplexer redis, IOptions
         return id.ToString();
     }
 
-    /// <summary>Appends a batch: the adds leave together on the multiplexer's pipeline, one round trip for all.</summary>
+    /// <summary>
+    /// The ids a queue has taken with a deduplication id. The stream's own name is the hash tag, so on Redis Cluster
+    /// both keys share its slot and one script touches both.
+    /// </summary>
+    public string SentKey(string queue) => "{" + StreamKey(queue) + "}:sent";
+
+    /// <summary>
+    /// Appends a batch: the adds leave together on the multiplexer's pipeline, one round trip for all; a batch with
+    /// deduplication ids is one script, which skips the ids already taken. Repeats answer an empty message id.
+    /// </summary>
     public async Task<IReadOnlyList<string>> SendBatchAsync(string queue, IReadOnlyList<QueueSend> messages)
     {
         var db = redis.GetDatabase();
         var key = StreamKey(queue);
+        if (messages.Any(m => m.DeduplicationId is not null))
+        {
+            var now = time.GetUtcNow();
+            var args = new List<RedisValue>(2 + (messages.Count * 3))
+            {
+                now.ToUnixTimeMilliseconds(),
+                (now - _horizon).ToUnixTimeMilliseconds(),
+            };
+            foreach (var m in messages)
+            {
+                args.Add(m.DeduplicationId ?? "");
+                args.Add(m.Body);
+                args.Add(JsonSerializer.Serialize(m.Attributes ?? new Dictionary<string, string>()));
+            }
+
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(SendOnceScript, [key, SentKey(queue)], [.. args]))!;
+            return [.. result.Select(r => r.ToString())];
+        }
+
         var adds = messages.Select(m => db.StreamAddAsync(key, [
             new NameValueEntry("body", m.Body),
             new NameValueEntry("attributes", JsonSerializer.Serialize(m.Attributes ?? new Dictionary<string, string>())),

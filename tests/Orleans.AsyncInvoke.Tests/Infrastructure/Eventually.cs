@@ -14,7 +14,7 @@ public static class Eventually
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Reads until <paramref name="reached"/> holds and returns what was read; throws <see cref="TimeoutException"/> otherwise.</summary>
-    public static async Task<T> ReachAsync<T>(Func<Task<T>> read, Func<T, bool> reached, string what, TimeSpan? patience = null)
+    public static async Task<T> ReachAsync<T>(Func<Task<T>> read, Func<T, bool> reached, string what, TimeSpan? patience = null, TimeSpan? every = null)
     {
         var limit = patience ?? Patience;
         var guard = Stopwatch.StartNew();
@@ -31,9 +31,13 @@ public static class Eventually
                 throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {what}; last seen: {Describe(value)}.");
             }
 
-            await Task.Delay(PollInterval);
+            await Task.Delay(every ?? PollInterval);
         }
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, reading it <paramref name="every"/> (a costly read); throws <see cref="TimeoutException"/> otherwise.</summary>
+    public static Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan patience, TimeSpan every) =>
+        ReachAsync(condition, static ok => ok, what, patience, every);
 
     /// <summary>Looks (synchronously) until <paramref name="reached"/> holds and returns what was seen; throws <see cref="TimeoutException"/> otherwise.</summary>
     public static Task<T> ObserveAsync<T>(Func<T> read, Func<T, bool> reached, string what, TimeSpan? patience = null) =>

@@ -10,9 +10,9 @@ using Orleans.Configuration;
 namespace Orleans.AsyncInvoke.Tests.Integration;
 
 /// <summary>The settings of one Redis-profile silo that a test starts, kills and starts again on the same ports.</summary>
-internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, IReadOnlyDictionary<string, string>? settings = null)
+internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, IReadOnlyDictionary<string, string>? settings = null, string? clusterId = null)
 {
-    private readonly string _clusterId = $"it-{Guid.NewGuid():N}";
+    private readonly string _clusterId = clusterId ?? $"it-{Guid.NewGuid():N}";
 
     /// <summary>One connection for the test's own reads of the store (it outlives silo kills; Redis restarts reconnect it).</summary>
     private readonly Lazy<Task<StackExchange.Redis.ConnectionMultiplexer>> _connection =
@@ -21,11 +21,17 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _httpPort = FreePort.Next();
 
+    /// <summary>The port of the silo's HTTP gateway.</summary>
+    public int HttpPort => _httpPort;
+
     /// <summary>The service id the silo stores under.</summary>
     public string ServiceId => _clusterId;
 
     /// <summary>Starts the silo; the test's <c>settings</c> override the defaults below.</summary>
-    public Task<SiloProcess> StartAsync()
+    public Task<SiloProcess> StartAsync() => StartAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>Starts the silo and waits up to <paramref name="readyTimeout"/> for it to be ready.</summary>
+    public Task<SiloProcess> StartAsync(TimeSpan readyTimeout)
     {
         var environment = new Dictionary<string, string>
         {
@@ -42,7 +48,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
             environment[key] = value;
         }
 
-        return SiloProcess.StartAsync(_httpPort, environment);
+        return SiloProcess.StartAsync(_httpPort, environment, readyTimeout);
     }
 
     /// <summary>The silo's HTTP address.</summary>

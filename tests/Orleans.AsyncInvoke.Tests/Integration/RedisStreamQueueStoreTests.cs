@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.AsyncInvoke.Destinations.Queue;
+using Orleans.AsyncInvoke.Queues;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -23,6 +24,31 @@ public sealed class RedisStreamQueueStoreTests(RedisFixture fixture) : IClassFix
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task SendBatch_WhenMessagesComeAgainWithTheirDeduplicationIds_AppendsEachOnce()
+    {
+        var first = await _store.SendBatchAsync(_queue, [new QueueSend("one", null, "r-1:success"), new QueueSend("two", null, "r-2:success")]);
+        var again = await _store.SendBatchAsync(_queue, [new QueueSend("two", null, "r-2:success"), new QueueSend("three", null, "r-3:success"), new QueueSend("plain", null)]);
+
+        Assert.All(first, id => Assert.NotEmpty(id));
+        Assert.Equal("", again[0]);
+        Assert.NotEmpty(again[1]);
+        var received = await _store.ReceiveAsync(_queue, 10, TimeSpan.FromSeconds(30));
+        Assert.Equal(["one", "two", "three", "plain"], received.Select(m => m.Body));
+    }
+
+    [Fact]
+    public async Task SendBatch_WhenADeduplicationIdIsOlderThanTheRetention_AppendsItAgain()
+    {
+        await _store.SendBatchAsync(_queue, [new QueueSend("one", null, "r-1:success")]);
+        _time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var again = await _store.SendBatchAsync(_queue, [new QueueSend("one", null, "r-1:success")]);
+
+        Assert.NotEmpty(again[0]);
+        Assert.Equal(2, await _redis.GetDatabase().StreamLengthAsync($"asyncinvoke:stream-tests:queue:{_queue}"));
+        Assert.Equal(1, await _redis.GetDatabase().SortedSetLengthAsync(_store.SentKey(_queue)));
+    }
 
     [Fact]
     public async Task Send_WhenTwoMessagesAreSent_AppendsThemToTheQueuesRedisStream()
