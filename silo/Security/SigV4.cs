@@ -216,23 +216,7 @@ internal static class SigV4
     }
 
     /// <summary>RFC 3986 encoding of everything but the unreserved characters, upper-case hex, as SigV4 requires.</summary>
-    public static string Encode(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return builder.ToString();
-    }
+    public static string Encode(string value) => Uri.EscapeDataString(value);
 
     private static string Decode(string value)
     {

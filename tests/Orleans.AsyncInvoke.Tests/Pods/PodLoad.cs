@@ -58,8 +58,8 @@ internal sealed class PodLoad(PodCluster cluster, HttpClient http, string apiKey
 
     private async Task SendUntilAcknowledgedAsync(string id, int n)
     {
-        var deadline = DateTime.UtcNow + GiveUpAfter;
-        while (DateTime.UtcNow < deadline)
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (elapsed.Elapsed < GiveUpAfter)
         {
             if (cluster.PickInService() is not { } pod)
             {
