@@ -10,4 +10,9 @@ public interface IFunctionInvokerGrain : IGrainWithIntegerKey
     /// <exception cref="AsyncInvokeException">Unknown function, payload too large, or reserved concurrency in use.</exception>
     [Alias("Invoke"), ResponseTimeout("00:15:30")]
     Task<SyncInvocationResult> InvokeAsync(string functionName, string? qualifier, byte[] payload, string? requestId);
+
+    /// <summary>Runs one attempt with Lambda's per-call options (client context, log tail).</summary>
+    /// <exception cref="AsyncInvokeException">Unknown function, payload too large, or reserved concurrency in use.</exception>
+    [Alias("InvokeWithOptions"), ResponseTimeout("00:15:30")]
+    Task<SyncInvocationResult> InvokeAsync(string functionName, string? qualifier, byte[] payload, SyncInvocationOptions options);
 }

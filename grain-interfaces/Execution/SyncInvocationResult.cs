@@ -17,4 +17,7 @@ public sealed record SyncInvocationResult
 
     /// <summary>The version that ran.</summary>
     [Id(3)] public required string ExecutedVersion { get; init; }
+
+    /// <summary>The last 4 KB of the invocation's log, base64 (<c>X-Amz-Log-Result</c>), when the tail was asked for.</summary>
+    [Id(4)] public string? LogResult { get; init; }
 }

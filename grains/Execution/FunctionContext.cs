@@ -29,4 +29,19 @@ public sealed class FunctionContext
 
     /// <summary>The clock to use for waits, so that tests can drive it.</summary>
     public required TimeProvider Time { get; init; }
+
+    /// <summary>The client context JSON a synchronous caller passed (<c>X-Amz-Client-Context</c>), if any.</summary>
+    public string? ClientContext { get; init; }
+
+    /// <summary>Where the invocation's log is kept for <c>LogType: Tail</c>, when the caller asked for it.</summary>
+    public FunctionLog? Log { get; init; }
+
+    /// <summary>Set by the runner when the runtime has an init phase: arms the function's timeout from now.</summary>
+    internal Func<DateTimeOffset>? InvokePhase { get; set; }
+
+    /// <summary>
+    /// Called by a runtime with an init phase (a cold start) once init is over: the function's timeout counts from here,
+    /// as on Lambda, where init has its own limit. Returns the deadline of the invoke phase.
+    /// </summary>
+    public DateTimeOffset StartInvokePhase() => InvokePhase?.Invoke() ?? Deadline;
 }

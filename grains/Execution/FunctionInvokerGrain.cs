@@ -12,8 +12,13 @@ namespace Orleans.AsyncInvoke.Execution;
 public sealed class FunctionInvokerGrain(FunctionRunner runner, VersionRouter router, TimeProvider time, IOptions<AsyncInvokeOptions> options)
     : Grain, IFunctionInvokerGrain
 {
-    public async Task<SyncInvocationResult> InvokeAsync(string functionName, string? qualifier, byte[] payload, string? requestId)
+    public Task<SyncInvocationResult> InvokeAsync(string functionName, string? qualifier, byte[] payload, string? requestId) =>
+        InvokeAsync(functionName, qualifier, payload, new SyncInvocationOptions { RequestId = requestId });
+
+    public async Task<SyncInvocationResult> InvokeAsync(string functionName, string? qualifier, byte[] payload, SyncInvocationOptions invocation)
     {
+        var requestId = invocation.RequestId;
+        var log = invocation.TailLog ? new FunctionLog() : null;
         if (payload.Length > options.Value.MaxSyncPayloadBytes)
         {
             throw ErrorCodes.TooLarge($"Request must be smaller than {options.Value.MaxSyncPayloadBytes} bytes for the Invoke operation.");
@@ -45,12 +50,20 @@ public sealed class FunctionInvokerGrain(FunctionRunner runner, VersionRouter ro
                 Deadline = time.GetUtcNow() + function.Definition.Timeout,
                 Environment = function.Definition.Environment,
                 Time = time,
+                ClientContext = invocation.ClientContext,
+                Log = log,
             });
 
             return result.Outcome switch
             {
-                AttemptOutcome.Success => new SyncInvocationResult { RequestId = id, Payload = result.Payload, ExecutedVersion = function.ExecutedVersion },
-                AttemptOutcome.FunctionError => new SyncInvocationResult { RequestId = id, Payload = result.Payload, FunctionError = "Unhandled", ExecutedVersion = function.ExecutedVersion },
+                AttemptOutcome.Success => new SyncInvocationResult
+                {
+                    RequestId = id, Payload = result.Payload, ExecutedVersion = function.ExecutedVersion, LogResult = log?.Tail(),
+                },
+                AttemptOutcome.FunctionError => new SyncInvocationResult
+                {
+                    RequestId = id, Payload = result.Payload, FunctionError = "Unhandled", ExecutedVersion = function.ExecutedVersion, LogResult = log?.Tail(),
+                },
                 _ => throw ErrorCodes.Throttled(result.Error?.ErrorMessage ?? "Rate Exceeded."),
             };
         }

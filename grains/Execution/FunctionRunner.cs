@@ -46,7 +46,36 @@ public sealed partial class FunctionRunner(IEnumerable<IFunctionRuntime> runtime
             return AttemptResult.Failed("Runtime.InvalidTarget", LocalProgramsRefused);
         }
 
-        using var timeout = new CancellationTokenSource(function.Timeout, time);
+        // A runtime with an init phase gets its allowance on top; the function's own timeout is re-armed when init ends.
+        var allowance = runtime.InitAllowance;
+        using var timeout = new CancellationTokenSource(function.Timeout + allowance, time);
+        var invokeStarted = time.GetTimestamp();
+        if (allowance > TimeSpan.Zero)
+        {
+            context.InvokePhase = () =>
+            {
+                invokeStarted = time.GetTimestamp();
+                timeout.CancelAfter(function.Timeout);
+                return time.GetUtcNow() + function.Timeout;
+            };
+        }
+
+        context.Log?.Append($"START RequestId: {context.RequestId} Version: {context.ExecutedVersion}");
+        var result = await RunAsync(runtime, function, context, timeout, started);
+        if (context.Log is { } log)
+        {
+            var duration = time.GetElapsedTime(invokeStarted).TotalMilliseconds;
+            var init = log.InitDuration is { } d ? $"\tInit Duration: {d.TotalMilliseconds.ToString("0.00", CultureInfo.InvariantCulture)} ms" : "";
+            log.Append($"END RequestId: {context.RequestId}");
+            log.Append($"REPORT RequestId: {context.RequestId}\tDuration: {duration.ToString("0.00", CultureInfo.InvariantCulture)} ms\t"
+                + $"Billed Duration: {Math.Ceiling(duration).ToString("0", CultureInfo.InvariantCulture)} ms\tMemory Size: {function.MemorySize} MB{init}\t");
+        }
+
+        return result;
+    }
+
+    private async Task<AttemptResult> RunAsync(IFunctionRuntime runtime, FunctionDefinition function, FunctionContext context, CancellationTokenSource timeout, Action? started)
+    {
         Task<byte[]> run;
         try
         {

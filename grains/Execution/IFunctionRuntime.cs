@@ -11,6 +11,12 @@ public interface IFunctionRuntime
     /// <summary>Whether this runtime starts a program on the silo's machine (refused unless allowed).</summary>
     bool RunsLocalPrograms => false;
 
+    /// <summary>
+    /// How long an attempt may spend in an init phase before the function's timeout starts (a Lambda cold start);
+    /// such a runtime calls <see cref="FunctionContext.StartInvokePhase"/> when its init is over.
+    /// </summary>
+    TimeSpan InitAllowance => TimeSpan.Zero;
+
     /// <summary>Why <paramref name="target"/> cannot run, or <c>null</c> when it can.</summary>
     string? Validate(string target);
 

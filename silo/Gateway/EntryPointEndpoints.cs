@@ -38,7 +38,7 @@ internal static class EntryPointEndpoints
             return Results.Json(new { requestId, status = "accepted", statusUrl = $"/invocations/{requestId}" }, statusCode: StatusCodes.Status202Accepted);
         }
 
-        var result = await grains.GetGrain<IFunctionInvokerGrain>(0).InvokeAsync(name, qualifier, payload, null);
+        var result = await grains.GetGrain<IFunctionInvokerGrain>(0).InvokeAsync(name, qualifier, payload, requestId: null);
         http.Response.Headers["X-Request-Id"] = result.RequestId;
         if (result.FunctionError is not null)
         {

@@ -30,6 +30,8 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private System.Diagnostics.Process? _process;
     private volatile Invocation? _current;
     private int _disposed;
+    private long _lastOutput;
+    private string? _lastRequestId;
 
     private ExecutionEnvironment(string key, string functionName, ILogger logger)
     {
@@ -122,11 +124,23 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             }
         }
 
-        var invocation = new Invocation(context.RequestId, context.Payload, context.Deadline.ToUnixTimeMilliseconds(), functionArn, TraceId(context.TraceParent));
+        // Init is over: the function's timeout counts from here, and so does the deadline the runtime is given.
+        var deadline = context.StartInvokePhase();
+        if (context.Log is { } log && !_initReported)
+        {
+            log.InitDuration = InitDuration;
+        }
+
+        var invocation = new Invocation(context.RequestId, context.Payload, deadline.ToUnixTimeMilliseconds(), functionArn, TraceId(context.TraceParent))
+        {
+            ClientContext = context.ClientContext,
+            Log = context.Log,
+        };
         using var cancel = cancellationToken.Register(static s => ((ExecutionEnvironment)s!).Kill(), this);
         LogStart(_logger, context.RequestId, context.ExecutedVersion);
         var started = Stopwatch.StartNew();
         _current = invocation;
+        _lastRequestId = invocation.RequestId;
         if (Dead)
         {
             throw new FunctionErrorException("Runtime.ExitError", $"RequestId: {context.RequestId} Error: Runtime exited before the invocation");
@@ -135,7 +149,13 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         try
         {
             await _next.Writer.WriteAsync(invocation, cancellationToken);
-            return await invocation.Result.Task.WaitAsync(cancellationToken);
+            var result = await invocation.Result.Task.WaitAsync(cancellationToken);
+            if (invocation.Log is not null)
+            {
+                await OutputSettledAsync();
+            }
+
+            return result;
         }
         finally
         {
@@ -263,6 +283,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         response.Headers["Lambda-Runtime-Deadline-Ms"] = invocation.DeadlineMs.ToString(CultureInfo.InvariantCulture);
         response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = invocation.FunctionArn;
         response.Headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
+        if (invocation.ClientContext is not null)
+        {
+            response.Headers["Lambda-Runtime-Client-Context"] = invocation.ClientContext;
+        }
+
         response.ContentType = "application/json";
         response.StatusCode = 200;
         response.ContentLength64 = invocation.Payload.Length;
@@ -307,7 +332,29 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     {
         if (line is not null)
         {
-            LogOutput(_logger, _functionName, _current?.RequestId ?? "init", line);
+            Volatile.Write(ref _lastOutput, Stopwatch.GetTimestamp());
+            var current = _current;
+            LogOutput(_logger, _functionName, current?.RequestId ?? _lastRequestId ?? "init", line);
+            current?.Log?.Append(line);
+        }
+    }
+
+    /// <summary>
+    /// What a runtime prints just before posting its response travels through a pipe read on another thread, so it may
+    /// arrive after the response: for a log tail, wait until the output has been quiet briefly (bounded).
+    /// </summary>
+    private async Task OutputSettledAsync()
+    {
+        var quiet = TimeSpan.FromMilliseconds(15);
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMilliseconds(250) && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastOutput)) < quiet)
+        {
+            await Task.Delay(5);
+        }
+
+        if (waited.Elapsed < quiet)
+        {
+            await Task.Delay(quiet - waited.Elapsed);
         }
     }
 
@@ -383,6 +430,10 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private sealed record Invocation(string RequestId, byte[] Payload, long DeadlineMs, string FunctionArn, string TraceId)
     {
         public TaskCompletionSource<byte[]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string? ClientContext { get; init; }
+
+        public FunctionLog? Log { get; init; }
     }
 
     [LoggerMessage(EventId = LogEvents.LambdaStart, Level = LogLevel.Information, Message = "START RequestId: {RequestId} Version: {Version}")]

@@ -17,6 +17,9 @@ internal sealed class LambdaPackageRuntime(EnvironmentPool pool, IOptions<Lambda
     // A package's runtime is a program on the silo's machine, exactly like exec:.
     public bool RunsLocalPrograms => true;
 
+    // Init (a cold start) has Lambda's own limit; the function's timeout starts when the runtime asks for the event.
+    public TimeSpan InitAllowance => options.Value.InitTimeout;
+
     public string? Validate(string target) =>
         target.Length == Scheme.Length + 64 && target[Scheme.Length..].All(char.IsAsciiHexDigitLower) ? null : $"The package target '{target}' is not zip:<sha256>.";
 

@@ -38,8 +38,13 @@ internal static class LambdaInvokeEndpoints
                 var syncPayload = await LambdaRequest.ReadBodyAsync(http.Request, limits.MaxSyncPayloadBytes,
                     $"Request must be smaller than {limits.MaxSyncPayloadBytes} bytes for the Invoke operation.");
                 LambdaRequest.EnsureJson(syncPayload);
-                var result = await grains.GetGrain<IFunctionInvokerGrain>(0).InvokeAsync(name, qualifier, syncPayload, null);
+                var result = await grains.GetGrain<IFunctionInvokerGrain>(0).InvokeAsync(name, qualifier, syncPayload, SyncOptions(http.Request));
                 http.Response.Headers["X-Amzn-RequestId"] = result.RequestId;
+                if (result.LogResult is not null)
+                {
+                    http.Response.Headers["X-Amz-Log-Result"] = result.LogResult;
+                }
+
                 http.Response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
                 if (result.FunctionError is not null)
                 {
@@ -54,6 +59,42 @@ internal static class LambdaInvokeEndpoints
             default:
                 throw ErrorCodes.ValidationFailed([$"Value '{type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"]);
         }
+    }
+
+    /// <summary>Lambda's <c>LogType</c> and <c>ClientContext</c> of a synchronous invoke, validated as Lambda does.</summary>
+    private static SyncInvocationOptions SyncOptions(HttpRequest request)
+    {
+        var logType = request.Headers["X-Amz-Log-Type"].ToString();
+        if (logType is not ("" or "None" or "Tail"))
+        {
+            throw ErrorCodes.ValidationFailed([$"Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]"]);
+        }
+
+        var clientContext = request.Headers["X-Amz-Client-Context"].ToString();
+        string? decoded = null;
+        if (clientContext.Length > 0)
+        {
+            if (clientContext.Length > 3583)
+            {
+                throw ErrorCodes.InvalidParameter("Client context must be at most 3583 bytes, base64-encoded.");
+            }
+
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(clientContext));
+                using var json = System.Text.Json.JsonDocument.Parse(decoded);
+                if (json.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+                {
+                    throw new FormatException();
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+            {
+                throw LambdaRequestException.BadContent("Client context must be a valid Base64-encoded JSON object.");
+            }
+        }
+
+        return new SyncInvocationOptions { ClientContext = decoded, TailLog = logType == "Tail" };
     }
 
     private static async Task<IResult> InvokeAsyncDeprecatedAsync(HttpContext http, string functionName, IGrainFactory grains, IOptions<GatewayOptions> options)

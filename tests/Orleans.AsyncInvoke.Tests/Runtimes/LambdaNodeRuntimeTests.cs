@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
 using static Orleans.AsyncInvoke.Tests.Gateway.LambdaHttp;
@@ -14,38 +12,11 @@ public sealed class LambdaNodeRuntimeTests(GatewayFixture fixture)
 {
     private readonly HttpClient _http = fixture.CreateClient();
 
-    private static string Zip(params (string Name, string Text)[] files)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, text) in files)
-            {
-                using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
-                writer.Write(text);
-            }
-        }
+    private static string Zip(params (string Name, string Text)[] files) => LambdaZip.Of(files);
 
-        return Convert.ToBase64String(buffer.ToArray());
-    }
+    private Task<string> CreateAsync(string runtime, string handler, string zip) => LambdaZip.CreateAsync(_http, runtime, handler, zip);
 
-    private async Task<string> CreateAsync(string runtime, string handler, string zip)
-    {
-        var name = $"node-{Guid.NewGuid():N}";
-        var response = await _http.SendAsync(Request(HttpMethod.Post, "/2015-03-31/functions", JsonSerializer.Serialize(new
-        {
-            FunctionName = name, Runtime = runtime, Handler = handler, Role = "arn:aws:iam::000000000000:role/r", Timeout = 10,
-            Environment = new { Variables = new { GREETING = "hello" } }, Code = new { ZipFile = zip },
-        })));
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return name;
-    }
-
-    private async Task<(HttpResponseMessage Response, JsonElement Body)> InvokeAsync(string name, string payload)
-    {
-        var response = await _http.SendAsync(Invoke(name, payload));
-        return (response, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
-    }
+    private Task<(HttpResponseMessage Response, JsonElement Body)> InvokeAsync(string name, string payload) => LambdaZip.InvokeAsync(_http, name, payload);
 
     [Fact]
     public async Task Invoke_WhenTheHandlerIsAnAsyncEsModule_GetsTheEventTheContextAndKeepsModuleStateWarm()
