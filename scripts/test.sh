@@ -23,6 +23,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+# python3 runs the python3.* Lambda runtimes (and builds the zips of the compatibility suite).
+if ! command -v python3 >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing python3..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+fi
+
 # curl is what the custom-runtime (provided.al2023) bootstrap of AWS's tutorial talks to the Runtime API with.
 if ! command -v curl >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing curl..."
@@ -59,6 +66,22 @@ done
 compat_status=0
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # aws-lambda-ric, the conformance client of the Runtime API, compiles its native part (aws-lambda-cpp, curl) on
+  # install; its test reports itself skipped when that cannot happen here.
+  ric_tools=()
+  for tool in autoreconf:autoconf automake:automake libtoolize:libtool make:make g++:g++ cmake:cmake; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || ric_tools+=("${tool#*:}")
+  done
+  if [ "${#ric_tools[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${ric_tools[*]} (to build aws-lambda-ric)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${ric_tools[@]}" >/dev/null || true
+  fi
+  if [ ! -f tests/compat/ric/node_modules/aws-lambda-ric/dist/rapid-client.node ]; then
+    echo "Building aws-lambda-ric..."
+    (cd tests/compat/ric && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) \
+      || echo "aws-lambda-ric could not be built: its conformance test will be skipped." >&2
+  fi
   tap="$results/compat.tap"
   (cd tests/compat && CONFIGURATION="$configuration" node --test \
     --test-reporter=spec --test-reporter-destination=stdout \
