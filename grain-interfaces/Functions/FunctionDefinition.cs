@@ -54,10 +54,14 @@ public sealed record FunctionDefinition
     /// <summary>Memory size in MB (128 to 10240), passed to the runtime as <c>AWS_LAMBDA_FUNCTION_MEMORY_SIZE</c>.</summary>
     [Id(15)] public int MemorySize { get; init; } = 128;
 
+    /// <summary>The instruction set the function is built for (<c>x86_64</c> or <c>arm64</c>), as Lambda's <c>Architectures</c>.</summary>
+    [Id(16)] public string Architecture { get; init; } = "x86_64";
+
     /// <summary>Whether <paramref name="other"/> runs the same way (target, settings); ignores version bookkeeping.</summary>
     public bool SameBehaviourAs(FunctionDefinition other) =>
         Target == other.Target && Timeout == other.Timeout && Description == other.Description
         && DeadLetterTarget == other.DeadLetterTarget
+        && Runtime == other.Runtime && Handler == other.Handler && MemorySize == other.MemorySize && Architecture == other.Architecture
         && Environment.Count == other.Environment.Count
         && Environment.All(e => other.Environment.TryGetValue(e.Key, out var v) && v == e.Value);
 }

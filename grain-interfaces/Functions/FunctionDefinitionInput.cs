@@ -47,4 +47,7 @@ public sealed record FunctionDefinitionInput
 
     /// <summary>Memory size in MB.</summary>
     [Id(13)] public int? MemorySize { get; init; }
+
+    /// <summary>The instruction set (<c>x86_64</c> or <c>arm64</c>); <c>null</c> keeps it.</summary>
+    [Id(14)] public string? Architecture { get; init; }
 }

@@ -121,6 +121,7 @@ public sealed partial class FunctionGrain(
             CodeSha256 = input.CodeSha256 ?? current?.CodeSha256,
             CodeSize = input.CodeSize ?? current?.CodeSize ?? 0,
             MemorySize = input.MemorySize ?? current?.MemorySize ?? 128,
+            Architecture = input.Architecture ?? current?.Architecture ?? "x86_64",
             LastModified = time.GetUtcNow(),
             RevisionId = Guid.NewGuid().ToString(),
         };

@@ -48,6 +48,8 @@ public static class AsyncInvokeServiceCollectionExtensions
 
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AsyncInvokeOptions>, AsyncInvokeOptionsValidator>());
+        services.AddOptions<LambdaOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LambdaOptions>, LambdaOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PlatformClock>();
         services.AddSingleton<RetryPolicy>();

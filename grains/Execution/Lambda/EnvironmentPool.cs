@@ -39,7 +39,7 @@ internal sealed class EnvironmentPool : IAsyncDisposable, IDisposable
     /// <summary>An environment for <paramref name="function"/>: a warm one if idle, otherwise a new one.</summary>
     public async Task<ExecutionEnvironment> AcquireAsync(FunctionDefinition function)
     {
-        var key = KeyOf(function);
+        var key = KeyOf(function, out var folder);
         if (_idle.TryGetValue(key, out var idle))
         {
             while (idle.TryPop(out var warm))
@@ -61,9 +61,8 @@ internal sealed class EnvironmentPool : IAsyncDisposable, IDisposable
 
         try
         {
-            var taskRoot = await _code.DirectoryOfAsync(function.Target["zip:".Length..]);
-            var arn = FunctionNames.Arn(_runtime.Value.Region, _runtime.Value.AccountId, function.Name);
-            return ExecutionEnvironment.Start(key, function, taskRoot, arn, _runtime.Value.Region, _logger);
+            var taskRoot = folder ?? await _code.DirectoryOfAsync(function.Target[LambdaPackageRuntime.Scheme.Length..]);
+            return ExecutionEnvironment.Start(key, function, taskRoot, _runtime.Value.Region, _options.Value, _logger);
         }
         catch
         {
@@ -85,7 +84,53 @@ internal sealed class EnvironmentPool : IAsyncDisposable, IDisposable
         _idle.GetOrAdd(environment.Key, _ => new ConcurrentStack<ExecutionEnvironment>()).Push(environment);
     }
 
-    private static string KeyOf(FunctionDefinition function) => $"{function.Name}\n{function.Version}\n{function.RevisionId}";
+    private static string KeyOf(FunctionDefinition function, out string? folder)
+    {
+        var key = $"{function.Name}\n{function.Version}\n{function.RevisionId}";
+        if (!function.Target.StartsWith(LambdaPackageRuntime.FolderScheme, StringComparison.Ordinal))
+        {
+            folder = null;
+            return key;
+        }
+
+        // A hot-reload folder: the newest change in it is part of the key, so an edit on disk means a fresh
+        // environment at the next invocation, and the warm ones of the old code age out.
+        folder = function.Target[LambdaPackageRuntime.FolderScheme.Length..];
+        return $"{key}\n{FolderFingerprint(folder)}";
+    }
+
+    private static string FolderFingerprint(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new FunctionErrorException("Runtime.CodeNotFound", $"The hot-reload folder {folder} does not exist on this silo.");
+        }
+
+        // Python writes __pycache__ into the folder on import: that is not a change of the code.
+        long newest = 0;
+        var count = 0;
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(folder)]);
+        while (pending.TryPop(out var directory))
+        {
+            foreach (var entry in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { IgnoreInaccessible = true }))
+            {
+                if (entry is DirectoryInfo child)
+                {
+                    if (child.Name != "__pycache__")
+                    {
+                        pending.Push(child);
+                    }
+
+                    continue;
+                }
+
+                count++;
+                newest = Math.Max(newest, entry.LastWriteTimeUtc.Ticks);
+            }
+        }
+
+        return $"{newest}:{count}";
+    }
 
     private async Task<bool> EvictOneIdleAsync()
     {

@@ -55,7 +55,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private bool _initReported;
 
     /// <summary>Starts the runtime process with Lambda's environment and the Runtime API on a free loopback port.</summary>
-    public static ExecutionEnvironment Start(string key, FunctionDefinition function, string taskRoot, string functionArn, string region, ILogger logger)
+    public static ExecutionEnvironment Start(string key, FunctionDefinition function, string taskRoot, string region, LambdaOptions options, ILogger logger)
     {
         var environment = new ExecutionEnvironment(key, function.Name, logger);
         var port = environment.Listen();
@@ -85,7 +85,16 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         variables["AWS_EXECUTION_ENV"] = $"AWS_Lambda_{function.Runtime}";
         variables["TZ"] = ":UTC";
         variables["LANG"] = "en_US.UTF-8";
-        _ = functionArn;
+        if (options.AccessKeyId is { Length: > 0 } keyId && options.SecretAccessKey is { Length: > 0 } secret)
+        {
+            variables["AWS_ACCESS_KEY_ID"] = keyId;
+            variables["AWS_SECRET_ACCESS_KEY"] = secret;
+        }
+
+        if (options.EndpointUrl is { } endpoint)
+        {
+            variables["AWS_ENDPOINT_URL"] = endpoint.ToString().TrimEnd('/');
+        }
 
         var process = new System.Diagnostics.Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => environment.OnOutput(e.Data);

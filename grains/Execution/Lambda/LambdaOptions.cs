@@ -17,4 +17,20 @@ public sealed class LambdaOptions
 
     /// <summary>Where packages are unpacked, one folder per code hash. Default a folder in the temporary directory.</summary>
     public string CodeDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "asyncinvoke-code");
+
+    /// <summary>
+    /// The access key functions get as <c>AWS_ACCESS_KEY_ID</c> (Lambda's execution-role credentials). Unset by default:
+    /// functions get no credentials unless the operator names one (configure it under <c>AsyncInvoke:Auth:Credentials</c>
+    /// too, with the role the functions need).
+    /// </summary>
+    public string? AccessKeyId { get; set; }
+
+    /// <summary>The secret of <see cref="AccessKeyId"/>, given as <c>AWS_SECRET_ACCESS_KEY</c>.</summary>
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary>
+    /// The endpoint functions' AWS SDKs call, given as <c>AWS_ENDPOINT_URL</c> (for example this silo's own gateway).
+    /// Unset by default.
+    /// </summary>
+    public Uri? EndpointUrl { get; set; }
 }

@@ -12,7 +12,10 @@ internal sealed class LambdaPackageRuntime(EnvironmentPool pool, IOptions<Lambda
 {
     public const string Scheme = "zip:";
 
-    public bool CanRun(string target) => target.StartsWith(Scheme, StringComparison.Ordinal);
+    /// <summary>A folder on the silo's machine run as the package, reloaded on change (<c>Code.S3Bucket: hot-reload</c>).</summary>
+    public const string FolderScheme = "dir:";
+
+    public bool CanRun(string target) => target.StartsWith(Scheme, StringComparison.Ordinal) || target.StartsWith(FolderScheme, StringComparison.Ordinal);
 
     // A package's runtime is a program on the silo's machine, exactly like exec:.
     public bool RunsLocalPrograms => true;
@@ -20,8 +23,18 @@ internal sealed class LambdaPackageRuntime(EnvironmentPool pool, IOptions<Lambda
     // Init (a cold start) has Lambda's own limit; the function's timeout starts when the runtime asks for the event.
     public TimeSpan InitAllowance => options.Value.InitTimeout;
 
-    public string? Validate(string target) =>
-        target.Length == Scheme.Length + 64 && target[Scheme.Length..].All(char.IsAsciiHexDigitLower) ? null : $"The package target '{target}' is not zip:<sha256>.";
+    public string? Validate(string target)
+    {
+        if (target.StartsWith(FolderScheme, StringComparison.Ordinal))
+        {
+            var folder = target[FolderScheme.Length..];
+            return Path.IsPathFullyQualified(folder) && Directory.Exists(folder)
+                ? null
+                : $"The hot-reload folder '{folder}' must be an absolute path to a folder that exists on the silo's machine.";
+        }
+
+        return target.Length == Scheme.Length + 64 && target[Scheme.Length..].All(char.IsAsciiHexDigitLower) ? null : $"The package target '{target}' is not zip:<sha256>.";
+    }
 
     public async Task<byte[]> InvokeAsync(FunctionDefinition function, FunctionContext context, CancellationToken cancellationToken)
     {

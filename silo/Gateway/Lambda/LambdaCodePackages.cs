@@ -37,7 +37,7 @@ internal static class LambdaCodePackages
         var base64 = code?.String("ZipFile");
         if (base64 is null)
         {
-            return null;
+            return HotReloadFolder(code);
         }
 
         byte[] zip;
@@ -83,6 +83,41 @@ internal static class LambdaCodePackages
         await store.PutAsync(hex, zip);
         return (LambdaPackageRuntime.Scheme + hex, Convert.ToBase64String(hash), zip.Length);
     }
+
+    /// <summary>
+    /// LocalStack's convention for the inner dev loop: <c>S3Bucket: "hot-reload"</c> with an absolute folder as
+    /// <c>S3Key</c> runs that folder as the package, and a change on disk is picked up by the next invocation.
+    /// </summary>
+    private static (string Target, string Sha256, long Size)? HotReloadFolder(JsonElement? code)
+    {
+        var bucket = code?.String("S3Bucket");
+        if (bucket is null)
+        {
+            return null;
+        }
+
+        if (bucket != HotReloadBucket)
+        {
+            throw ErrorCodes.InvalidParameter($"Code.S3Bucket '{bucket}' cannot be read: this runtime has no S3. Send the package as Code.ZipFile, or use S3Bucket \"{HotReloadBucket}\" with an absolute folder as S3Key.");
+        }
+
+        var folder = code?.String("S3Key");
+        if (string.IsNullOrEmpty(folder) || !Path.IsPathFullyQualified(folder))
+        {
+            throw ErrorCodes.InvalidParameter("Code.S3Key must be an absolute path to a folder on the silo's machine when S3Bucket is hot-reload.");
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            throw ErrorCodes.InvalidParameter($"The hot-reload folder {folder} does not exist on the silo's machine.");
+        }
+
+        var target = LambdaPackageRuntime.FolderScheme + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        return (target, Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target))), 0);
+    }
+
+    /// <summary>The bucket name that means "a local folder" (LocalStack's convention).</summary>
+    public const string HotReloadBucket = "hot-reload";
 
     /// <summary>Why a zip function's runtime cannot be used, as Lambda words it.</summary>
     public static void ValidateRuntime(string? runtime)

@@ -62,7 +62,7 @@ internal static partial class LambdaFunctionEndpoints
         {
             LambdaCodePackages.ValidateRuntime(body.String("Runtime"));
             var package = await LambdaCodePackages.StoreAsync(codeObject, code)
-                ?? throw ErrorCodes.InvalidParameter("Code.ZipFile is required for PackageType Zip: the function's zip package in base64.");
+                ?? throw ErrorCodes.InvalidParameter("Code.ZipFile is required for PackageType Zip: the function's zip package in base64 (or S3Bucket \"hot-reload\" with a folder as S3Key).");
             target = package.Target;
             input = ToInput(body, target) with { Runtime = body.String("Runtime"), Handler = body.String("Handler"), CodeSha256 = package.Sha256, CodeSize = package.Size };
         }
@@ -102,7 +102,9 @@ internal static partial class LambdaFunctionEndpoints
             ["Configuration"] = LambdaShapes.FunctionConfiguration(definition, arns, options.Value.Region, options.Value.AccountId),
             ["Code"] = definition.Runtime is null
                 ? new JsonObject { ["RepositoryType"] = "ECR", ["ImageUri"] = definition.Target }
-                : new JsonObject { ["RepositoryType"] = "S3", ["Location"] = $"{http.Request.Scheme}://{http.Request.Host}/2015-03-31/functions/{Uri.EscapeDataString(name)}/package{(qualifier is null ? "" : "?Qualifier=" + Uri.EscapeDataString(qualifier))}" },
+                : definition.Target.StartsWith(LambdaPackageRuntime.FolderScheme, StringComparison.Ordinal)
+                    ? new JsonObject { ["RepositoryType"] = "S3" }
+                    : new JsonObject { ["RepositoryType"] = "S3", ["Location"] = $"{http.Request.Scheme}://{http.Request.Host}/2015-03-31/functions/{Uri.EscapeDataString(name)}/package{(qualifier is null ? "" : "?Qualifier=" + Uri.EscapeDataString(qualifier))}" },
         };
         var tags = await grain.GetTagsAsync();
         if (tags.Count > 0)
@@ -177,7 +179,7 @@ internal static partial class LambdaFunctionEndpoints
         var target = package?.Target ?? body.String("ImageUri")
             ?? throw ErrorCodes.InvalidParameter("ZipFile or ImageUri is required: the new package in base64, or the function target.");
         var grain = grains.GetGrain<IFunctionGrain>(name);
-        var updated = await grain.UpdateAsync(new FunctionDefinitionInput { Target = target, CodeSha256 = package?.Sha256, CodeSize = package?.Size });
+        var updated = await grain.UpdateAsync(new FunctionDefinitionInput { Target = target, CodeSha256 = package?.Sha256, CodeSize = package?.Size, Architecture = Architecture(body) });
         if (body.Bool("Publish") == true)
         {
             updated = await grain.PublishVersionAsync(null);
@@ -221,7 +223,30 @@ internal static partial class LambdaFunctionEndpoints
             Handler = body.String("Handler"),
             MemorySize = body.Int("MemorySize"),
             Tags = body.StringMap("Tags"),
+            Architecture = Architecture(body),
         };
+    }
+
+    /// <summary>Lambda's <c>Architectures</c>: one of <c>x86_64</c> and <c>arm64</c>, validated as Lambda words it.</summary>
+    private static string? Architecture(JsonElement body)
+    {
+        if (!body.TryGetProperty("Architectures", out var architectures) || architectures.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var values = architectures.ValueKind == JsonValueKind.Array
+            ? architectures.EnumerateArray().Select(a => a.ValueKind == JsonValueKind.String ? a.GetString()! : a.GetRawText()).ToList()
+            : [architectures.GetRawText()];
+        var shown = $"[{string.Join(", ", values)}]";
+        if (values.Count != 1)
+        {
+            throw ErrorCodes.ValidationFailed([$"Value '{shown}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1, Member must have length greater than or equal to 1"]);
+        }
+
+        return values[0] is "x86_64" or "arm64"
+            ? values[0]
+            : throw ErrorCodes.ValidationFailed([$"Value '{shown}' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]"]);
     }
 
     private static (List<T> Page, string? NextMarker) Page<T>(IReadOnlyList<T> items, Func<T, string> key, HttpRequest request)

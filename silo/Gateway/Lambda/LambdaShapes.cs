@@ -28,7 +28,7 @@ internal static class LambdaShapes
             ["State"] = "Active",
             ["LastUpdateStatus"] = "Successful",
             ["PackageType"] = d.Runtime is null ? "Image" : "Zip",
-            ["Architectures"] = new JsonArray("x86_64"),
+            ["Architectures"] = new JsonArray(d.Architecture),
         };
         if (d.Runtime is not null)
         {

@@ -17,6 +17,10 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("AsyncInvoke:Cluster:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("AsyncInvoke:Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("AsyncInvoke:Cluster:ClusterId", $"gateway-{Guid.NewGuid():N}");
+        // The credentials and endpoint functions' AWS SDKs get (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL).
+        builder.UseSetting("AsyncInvoke:Lambda:AccessKeyId", "AKIDFUNCTIONS");
+        builder.UseSetting("AsyncInvoke:Lambda:SecretAccessKey", "function-secret");
+        builder.UseSetting("AsyncInvoke:Lambda:EndpointUrl", "http://127.0.0.1:4566/");
         builder.ConfigureServices(services => services.AddSingleton<IInvocationObserver>(Events));
     }
 
