@@ -34,7 +34,7 @@ internal sealed record BenchSettings(
     public const string Usage =
         "usage: [--quick] [--profile embedded|redis|both] [--count N] [--concurrency C] [--function NAME] [--json PATH]\n" +
         "       [--idle N] [--retry-pending N] [--retry-delay SECONDS] [--pending N] [--pending-delay SECONDS]\n" +
-        "       [--only accept,retry,pending,pipeline] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND]";
+        "       [--only accept,retry,pending,pipeline,lambda] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND]";
 
     /// <summary>Status reads in flight while waiting for many invocations.</summary>
     public const int PollInFlight = 256;
@@ -70,7 +70,7 @@ internal sealed record BenchSettings(
                 case "--retry-delay" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var rd) && rd > 0: retryDelay = rd; i++; break;
                 case "--pending" when int.TryParse(value, out var p) && p >= 0: pending = p; i++; break;
                 case "--pending-delay" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var pd) && pd > 0: pendingDelay = pd; i++; break;
-                case "--only" when value is not null && value.Split(',').All(s => s is "accept" or "retry" or "pending" or "pipeline"): scenarios = value.Split(','); i++; break;
+                case "--only" when value is not null && value.Split(',').All(s => s is "accept" or "retry" or "pending" or "pipeline" or "lambda"): scenarios = value.Split(','); i++; break;
                 case "--retry-rate" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var rr) && rr > 0: retryRate = rr; i++; break;
                 case "--paced-rate" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var pr) && pr > 0: pacedRate = pr; i++; break;
                 case "--quick": quick = true; break;

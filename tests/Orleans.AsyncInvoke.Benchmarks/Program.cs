@@ -13,6 +13,9 @@ using Orleans.AsyncInvoke.Benchmarks;
 //             accept rate), to webhooks answering at once and in 100 ms, to a topic with two queue subscriptions, a
 //             failure path with a dead-letter queue, and no destination as the baseline: records/s against accepted/s,
 //             delivery lag p50/p99 (arrival − the record's timestamp), AOF bytes and silo CPU per record.
+//   lambda    (embedded profile; only with --only lambda) Lambda function code per runtime (python3.12, nodejs20.x, a
+//             provided.al2023 shell bootstrap) beside dotnet:echo: cold start (CreateFunction → first response), warm
+//             sync Invoke p50/p99 and the runtime's share over echo's, warm throughput of one function with 8 callers.
 //   pending   (Redis profile) --pending N invocations parked for a retry: silo RSS and Redis used_memory per pending
 //             invocation after an idle period, then SIGKILL and restart: time to /readyz and until every retry ran.
 // Run by hand (never part of the tests):
@@ -34,6 +37,12 @@ if (settings is null)
 
 var total = Stopwatch.StartNew();
 var results = new List<BenchResult>();
+Console.WriteLine($"machine: {Machine.Describe()}");
+if (settings.Runs("lambda"))
+{
+    results.AddRange(await LambdaBench.RunAsync(settings));
+}
+
 foreach (var profile in settings.Profiles)
 {
     // Accepted/s of the SDK run sizes the retry delays of the later scenarios; 1,000/s when it did not run.
@@ -62,6 +71,7 @@ foreach (var profile in settings.Profiles)
 }
 
 BenchResult.PrintTable(results);
+Console.WriteLine($"\nmachine: {Machine.Describe()}");
 Console.WriteLine($"\ntotal: {total.Elapsed.TotalSeconds:F0} s");
 
 var json = settings.JsonPath ?? Path.Combine("artifacts", "bench", $"bench-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}.json");
