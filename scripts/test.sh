@@ -44,6 +44,25 @@ if ! command -v aws >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null || echo "awscli could not be installed: its compatibility tests will be skipped." >&2
 fi
 
+# aws-lambda-ric, the conformance client of the Runtime API, compiles its native part (aws-lambda-cpp, curl) on
+# install, which takes minutes: it builds in the background at low priority while the .NET tests run, and its test
+# reports itself skipped when it cannot be built here.
+ric_build=""
+if command -v npm >/dev/null 2>&1 && [ ! -f tests/compat/ric/node_modules/aws-lambda-ric/dist/rapid-client.node ]; then
+  ric_tools=()
+  for tool in autoreconf:autoconf automake:automake libtoolize:libtool make:make g++:g++ cmake:cmake; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || ric_tools+=("${tool#*:}")
+  done
+  if [ "${#ric_tools[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${ric_tools[*]} (to build aws-lambda-ric)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${ric_tools[@]}" >/dev/null || true
+  fi
+  mkdir -p artifacts
+  (cd tests/compat/ric && nice -n 19 npm ci --no-audit --no-fund --loglevel=error) >artifacts/ric-build.log 2>&1 &
+  ric_build=$!
+fi
+
 dotnet build Orleans.AsyncInvoke.sln -c "$configuration" -nologo -clp:ErrorsOnly -warnaserror
 
 rm -rf "$results"
@@ -66,21 +85,9 @@ done
 compat_status=0
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  # aws-lambda-ric, the conformance client of the Runtime API, compiles its native part (aws-lambda-cpp, curl) on
-  # install; its test reports itself skipped when that cannot happen here.
-  ric_tools=()
-  for tool in autoreconf:autoconf automake:automake libtoolize:libtool make:make g++:g++ cmake:cmake; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 || ric_tools+=("${tool#*:}")
-  done
-  if [ "${#ric_tools[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing ${ric_tools[*]} (to build aws-lambda-ric)..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${ric_tools[@]}" >/dev/null || true
-  fi
-  if [ ! -f tests/compat/ric/node_modules/aws-lambda-ric/dist/rapid-client.node ]; then
-    echo "Building aws-lambda-ric..."
-    (cd tests/compat/ric && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) \
-      || echo "aws-lambda-ric could not be built: its conformance test will be skipped." >&2
+  if [ -n "$ric_build" ]; then
+    echo "Waiting for the aws-lambda-ric build..."
+    wait "$ric_build" || echo "aws-lambda-ric could not be built: its conformance test will be skipped (see artifacts/ric-build.log)." >&2
   fi
   tap="$results/compat.tap"
   (cd tests/compat && CONFIGURATION="$configuration" node --test \
