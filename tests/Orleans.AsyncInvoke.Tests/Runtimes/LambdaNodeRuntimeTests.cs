@@ -81,4 +81,27 @@ public sealed class LambdaNodeRuntimeTests(GatewayFixture fixture)
         Assert.Equal("Runtime.HandlerNotFound", body.GetProperty("errorType").GetString());
         Assert.Contains("index.nothere is undefined or not exported", body.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Invoke_WhenAClientContextAndTheLogTailAreAskedFor_TheHandlerSeesOneAndTheCallerGetsTheOther()
+    {
+        var name = await CreateAsync("nodejs20.x", "index.handler", Zip(("index.mjs", """
+            export const handler = async (event, context) => {
+              console.log('tenant', context.clientContext.custom.tenant);
+              return context.clientContext.custom;
+            };
+            """)));
+        var clientContext = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("""{"custom":{"tenant":"acme"}}"""));
+
+        var (response, body) = await LambdaZip.InvokeAsync(_http, name, "{}", r =>
+        {
+            r.Headers.Add("X-Amz-Client-Context", clientContext);
+            r.Headers.Add("X-Amz-Log-Type", "Tail");
+        });
+        var log = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(response.Headers.GetValues("X-Amz-Log-Result").Single()));
+
+        Assert.Equal("acme", body.GetProperty("tenant").GetString());
+        Assert.Contains("tenant acme\n", log, StringComparison.Ordinal);
+        Assert.Contains("REPORT RequestId: ", log, StringComparison.Ordinal);
+    }
 }

@@ -74,6 +74,15 @@ async function loadHandler() {
   return fn;
 }
 
+function parseClientContext(raw) {
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 function contextFor(headers) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']);
   return {
@@ -84,6 +93,8 @@ function contextFor(headers) {
     memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext: parseClientContext(headers['lambda-runtime-client-context']),
+    identity: undefined,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
