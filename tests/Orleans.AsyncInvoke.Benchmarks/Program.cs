@@ -6,7 +6,9 @@ using Orleans.AsyncInvoke.Benchmarks;
 // started by the benchmark on free ports):
 //   accept    accept through the client SDK and through HTTP (Lambda Invoke Event), end to end (accept → completed),
 //             accept-to-start p50/p99 (History[0].StartedAt − ReceivedAt) idle (--idle N sequential invocations, each
-//             awaited) and under the SDK run's load, and in the Redis profile redis-benchmark SET with 50 clients.
+//             awaited) and under the SDK run's load, silo CPU per accepted and completed invocation (from /proc), the
+//             silo's own GET /healthz through the same HTTP client as a baseline, and in the Redis profile
+//             redis-benchmark SET with 50 clients. The machine (CPU model, cores, MHz) is printed with the figures.
 //   retry     retry lateness (attempt 2's StartedAt − its DueAt) of flaky {"failTimes":1} with 100 and with
 //             --retry-pending N retries pending, on silos whose FirstRetryDelay lets every first attempt end first.
 //   pipeline  (Redis profile) accepted → record delivered: OnSuccess to a queue (full speed and paced at half that
