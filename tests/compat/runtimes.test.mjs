@@ -207,3 +207,24 @@ export const handler = async (event, context) => {
   assert.equal(decode(failed.Payload).errorType, 'TypeError');
   assert.equal(decode(failed.Payload).errorMessage, 'bad order 3');
 });
+
+test('nodejs20.x: a timeout ends the environment, and the next invocation gets a fresh one', async () => {
+  const name = await create('nodejs20.x', 'index.handler', {
+    'index.mjs': `let calls = 0;
+export const handler = async (event) => {
+  calls += 1;
+  if (event.hang) await new Promise(() => {});
+  return { calls, pid: process.pid };
+};
+`,
+  }, { Timeout: 1 });
+
+  const warm = decode((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }))).Payload);
+  const timedOut = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{"hang":true}' }));
+  const fresh = decode((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }))).Payload);
+
+  assert.equal(timedOut.FunctionError, 'Unhandled');
+  assert.equal(decode(timedOut.Payload).errorMessage, 'Task timed out after 1.00 seconds');
+  assert.equal(fresh.calls, 1, 'module state starts over');
+  assert.notEqual(fresh.pid, warm.pid);
+});
