@@ -147,11 +147,16 @@ for (;;) {
     continue;
   }
 
+  // A handler awaiting a promise that nothing will settle leaves Node's event loop empty, and Node would exit (13)
+  // where Lambda lets the invocation run into its timeout: hold the loop open while the handler runs.
+  const holdOpen = setInterval(() => {}, 1 << 30);
   try {
     const result = await run(handler, event, context);
     await call('POST', `/invocation/${id}/response`, JSON.stringify(result === undefined ? null : result));
   } catch (error) {
     console.error(`ERROR\tInvoke Error\t${errorBody(error)}`);
     await call('POST', `/invocation/${id}/error`, errorBody(error), { 'Lambda-Runtime-Function-Error-Type': 'Unhandled' });
+  } finally {
+    clearInterval(holdOpen);
   }
 }
