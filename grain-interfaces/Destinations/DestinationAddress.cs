@@ -53,23 +53,18 @@ public sealed partial record DestinationAddress(DestinationKind Kind, string Nam
     /// The key as it may be shown (logs, metrics, traces, error messages): the key with any credentials replaced by
     /// <c>***</c>. A RabbitMQ key holds the broker's user and password, since delivering needs them.
     /// </summary>
-    public string Shown => Kind == DestinationKind.RabbitMq ? AmqpAddress.Redact(Name) : Redact(Key);
+    public string Shown => Kind == DestinationKind.RabbitMq ? AmqpAddress.Redact(Name) : WithoutUserInfo(Key);
 
     /// <summary>The shown key: a record prints every member, and a RabbitMQ destination's name and original hold a password.</summary>
     public override string ToString() => Shown;
 
     /// <summary><paramref name="text"/> (a destination as configured) with the credentials of any URI in it replaced by <c>***</c>.</summary>
-    public static string Redact(string text)
-    {
-        if (TryParse(text) is { } address)
-        {
-            return address.Shown;
-        }
+    public static string Redact(string text) => TryParse(text)?.Shown ?? WithoutUserInfo(text);
 
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+    private static string WithoutUserInfo(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
             ? text.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
             : text;
-    }
 
     /// <summary>The canonical key of <paramref name="text"/>, or <c>null</c> when it names no supported target.</summary>
     public static string? KeyOf(string? text) => TryParse(text)?.Key;
