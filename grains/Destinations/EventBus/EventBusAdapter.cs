@@ -20,7 +20,7 @@ internal sealed partial class EventBusAdapter(IGrainFactory grains, TimeProvider
 
     public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
     {
-        var rules = Usable(address.Name, await grains.GetGrain<IEventBusGrain>(address.Name).ListRulesAsync().WaitAsync(cancellationToken));
+        var rules = Usable(address.Name, await grains.GetGrain<IEventBusGrain>(address.Name).ListRulesAsync().WaitAsync(cancellationToken), logger);
         var now = time.GetUtcNow();
         var followUps = new List<Delivery>();
         foreach (var message in messages)
@@ -42,9 +42,10 @@ internal sealed partial class EventBusAdapter(IGrainFactory grains, TimeProvider
 
     /// <summary>
     /// The rules with their parsed patterns. A rule stored before its pattern was refusable cannot match anything: it is
-    /// passed over (and logged) rather than failing every delivery to the bus.
+    /// passed over (and logged) rather than failing every delivery to the bus; the one exception is <c>{}</c>, which was
+    /// accepted as "every event" before EventBridge's rules were applied, and keeps that meaning for rules already stored.
     /// </summary>
-    private List<(EventRule Rule, EventPattern Pattern)> Usable(string bus, IReadOnlyList<EventRule> rules)
+    internal static List<(EventRule Rule, EventPattern Pattern)> Usable(string bus, IReadOnlyList<EventRule> rules, ILogger logger)
     {
         var usable = new List<(EventRule, EventPattern)>(rules.Count);
         foreach (var rule in rules)
@@ -52,6 +53,10 @@ internal sealed partial class EventBusAdapter(IGrainFactory grains, TimeProvider
             if (EventPattern.TryParse(rule.EventPattern, out var pattern, out var reason))
             {
                 usable.Add((rule, pattern));
+            }
+            else if (EventPattern.IsEmptyObject(rule.EventPattern))
+            {
+                usable.Add((rule, EventPattern.Everything));
             }
             else
             {

@@ -54,6 +54,23 @@ public sealed class EventPattern
     /// <summary>Why the pattern is not a valid EventBridge pattern, or <c>null</c> when it is.</summary>
     public static string? Validate(string json) => TryParse(json, out _, out var reason) ? null : reason;
 
+    /// <summary>A pattern of no conditions, matching every event; never the result of <see cref="Parse"/> (EventBridge refuses <c>{}</c>).</summary>
+    internal static EventPattern Everything { get; } = new([]);
+
+    /// <summary>Whether <paramref name="json"/> is the empty object <c>{}</c>.</summary>
+    internal static bool IsEmptyObject(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && !document.RootElement.EnumerateObject().Any();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether <paramref name="event"/> matches: every field condition holds, each on a value the event has.</summary>
     public bool Matches(JsonElement @event) => new PatternMatcher(EventLeaves.Of(@event)).Matches(_conditions);
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.AsyncInvoke.Destinations.EventBus;
+using Orleans.AsyncInvoke.Topics;
 
 namespace Orleans.AsyncInvoke.Tests.Unit;
 
@@ -256,5 +258,17 @@ public sealed class EventPatternTests
 
         Assert.Null(EventPattern.Validate(Nested(EventPattern.MaxDepth)));
         Assert.Contains("deeper than", EventPattern.Validate(Nested(EventPattern.MaxDepth + 1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Usable_WhenAStoredRuleNoLongerParses_PassesItOverAndKeepsTheOthers()
+    {
+        EventRule Rule(string name, string pattern) => new() { Name = name, EventPattern = pattern, Targets = ["queue://q"] };
+        using var document = JsonDocument.Parse(Event);
+
+        var usable = EventBusAdapter.Usable("bus", [Rule("broken", """{"x":[{"numeric":[">","x"]}]}"""), Rule("all", "{}"), Rule("lambda", """{"source":["lambda"]}""")], NullLogger.Instance);
+
+        Assert.Equal(["all", "lambda"], usable.Select(u => u.Rule.Name));
+        Assert.All(usable, u => Assert.True(u.Pattern.Matches(document.RootElement)));
     }
 }
