@@ -7,15 +7,65 @@ namespace Orleans.AsyncInvoke.Destinations.EventBus;
 internal sealed class PatternMatcher(EventLeaves leaves)
 {
     /// <summary>
-    /// Backtracking is exponential in the worst case (many fields over large arrays that never agree); past this many
-    /// steps the event counts as not matching, so one hostile event cannot hold a delivery lane.
+    /// Backtracking is exponential in the worst case (fields over several large arrays whose elements never agree);
+    /// past this many steps the event counts as not matching, so one hostile event cannot hold a delivery lane.
     /// </summary>
-    private const int StepBudget = 1_000_000;
+    internal const int StepBudget = 100_000;
 
     private readonly Dictionary<int, int> _chosen = [];
+
+    // The arrays whose element was chosen, in choosing order, so a step back undoes exactly its own choices.
+    private readonly List<int> _chosenOrder = [];
     private int _steps;
 
-    public bool Matches(IReadOnlyList<PatternNode> nodes) => Match(new Conditions(nodes, 0, null));
+    public bool Matches(IReadOnlyList<PatternNode> nodes) => EachFieldCanMatch(nodes) && Match(new Conditions(nodes, 0, null));
+
+    /// <summary>
+    /// A cheap necessary condition: every field outside <c>$or</c> has a leaf it accepts (or may be absent). Most events
+    /// that do not match fail here, without any backtracking.
+    /// </summary>
+    private bool EachFieldCanMatch(IReadOnlyList<PatternNode> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            if (node is FieldNode field)
+            {
+                var candidates = leaves.At(field.Path);
+                if (candidates.Count == 0 ? !field.AcceptsAbsence : !HasAccepted(field, candidates))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasAccepted(FieldNode field, IReadOnlyList<EventLeaves.Leaf> candidates)
+    {
+        foreach (var leaf in candidates)
+        {
+            if (Accepts(field, leaf))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Accepts(FieldNode field, EventLeaves.Leaf leaf)
+    {
+        foreach (var matcher in field.Matchers)
+        {
+            if (matcher.Matches(leaf.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool Match(Conditions? remaining)
     {
@@ -35,12 +85,23 @@ internal sealed class PatternMatcher(EventLeaves leaves)
         }
 
         var next = remaining with { Index = remaining.Index + 1 };
-        return remaining.Nodes[remaining.Index] switch
+        switch (remaining.Nodes[remaining.Index])
         {
-            FieldNode field => MatchField(field, next),
-            OrNode or => or.Alternatives.Any(alternative => _steps <= StepBudget && Match(new Conditions(alternative, 0, next))),
-            _ => false,
-        };
+            case FieldNode field:
+                return MatchField(field, next);
+            case OrNode or:
+                foreach (var alternative in or.Alternatives)
+                {
+                    if (Match(new Conditions(alternative, 0, next)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
     }
 
     private bool MatchField(FieldNode field, Conditions next)
@@ -53,41 +114,33 @@ internal sealed class PatternMatcher(EventLeaves leaves)
 
         foreach (var leaf in candidates)
         {
-            if (!field.Matchers.Any(m => m.Matches(leaf.Value)) || !TryChoose(leaf, out var added))
+            if (_steps > StepBudget)
             {
-                continue;
+                return false;
             }
 
-            if (Match(next))
+            var mark = _chosenOrder.Count;
+            if (Accepts(field, leaf) && TryChoose(leaf, mark) && Match(next))
             {
                 return true;
             }
 
-            foreach (var array in added)
-            {
-                _chosen.Remove(array);
-            }
+            Undo(mark);
         }
 
         return false;
     }
 
     /// <summary>Takes the leaf's array elements as chosen, unless one contradicts an element chosen before.</summary>
-    private bool TryChoose(EventLeaves.Leaf leaf, out List<int> added)
+    private bool TryChoose(EventLeaves.Leaf leaf, int mark)
     {
-        added = [];
         foreach (var (array, index) in leaf.Elements)
         {
             if (_chosen.TryGetValue(array, out var chosen))
             {
                 if (chosen != index)
                 {
-                    foreach (var a in added)
-                    {
-                        _chosen.Remove(a);
-                    }
-
-                    added.Clear();
+                    Undo(mark);
                     return false;
                 }
 
@@ -95,10 +148,19 @@ internal sealed class PatternMatcher(EventLeaves leaves)
             }
 
             _chosen[array] = index;
-            added.Add(array);
+            _chosenOrder.Add(array);
         }
 
         return true;
+    }
+
+    private void Undo(int mark)
+    {
+        for (var i = _chosenOrder.Count - 1; i >= mark; i--)
+        {
+            _chosen.Remove(_chosenOrder[i]);
+            _chosenOrder.RemoveAt(i);
+        }
     }
 
     /// <summary>The conditions still to satisfy: the rest of one list, then whatever follows it.</summary>
