@@ -41,6 +41,23 @@ public sealed class RabbitMqAdapterConformanceTests(ClusterFixture fixture, Rabb
     }
 
     [ConformanceFact]
+    public async Task Deliver_WhenTraced_ShowsTheDestinationWithoutItsCredentials()
+    {
+        using var telemetry = new TelemetryRecorder();
+        await using var target = await CreateTargetAsync();
+        var message = Message("""{"traced":true}""");
+
+        await Grain(target.Destination).EnqueueAsync(message);
+        await WaitForDeliveriesAsync(target, 1);
+
+        var shown = await Eventually.ReachAsync(
+            () => Task.FromResult(telemetry.Spans.Select(s => s.GetTagItem("asyncinvoke.destination") as string).Where(d => d?.Contains(target.Exchange, StringComparison.Ordinal) == true).ToList()),
+            d => d.Count > 0,
+            "a delivery span of the RabbitMQ destination");
+        Assert.All(shown, d => Assert.Equal($"amqp://***:***@127.0.0.1:{rabbit.Server.Port}/%2F?exchange={target.Exchange}&routingKey={RabbitMqTarget.RoutingKey}", d));
+    }
+
+    [ConformanceFact]
     public async Task Deliver_WhenTheExchangeDoesNotExist_ParksAtOnceWithTheBrokersReason()
     {
         var destination = $"{rabbit.Server.Uri}?exchange=missing-{Guid.NewGuid():N}&routingKey=r";
