@@ -60,12 +60,14 @@ internal static class NumericExpression
 
     private static long Operand(JsonElement[] items, int index, string op)
     {
-        if (index >= items.Length || items[index].ValueKind != JsonValueKind.Number || !items[index].TryGetDouble(out var number))
+        if (index >= items.Length || items[index].ValueKind != JsonValueKind.Number)
         {
             throw new InvalidEventPatternException($"Value of {op} must be numeric");
         }
 
-        return PatternNumbers.KeyOf(number) ?? throw new InvalidEventPatternException(PatternNumbers.OutOfRange);
+        // A number too large for a double (1e400) is out of range like any other beyond 5e9.
+        return (items[index].TryGetDouble(out var number) ? PatternNumbers.KeyOf(number) : null)
+            ?? throw new InvalidEventPatternException(PatternNumbers.OutOfRange);
     }
 
     private static void NoMore(JsonElement[] items, int count, string reason)

@@ -191,6 +191,7 @@ public sealed class EventPatternTests
         { """{"x":[{"numeric":[">",5,"<",5]}]}""", "Bottom must be less than top" },
         { """{"x":[{"numeric":[">",5000000001]}]}""", "Value must be between -5.0E9 and 5.0E9, inclusive" },
         { """{"x":[{"numeric":["<",-5.1e9]}]}""", "Value must be between -5.0E9 and 5.0E9, inclusive" },
+        { """{"x":[{"numeric":[">=",1e400]}]}""", "Value must be between -5.0E9 and 5.0E9, inclusive" },
         { """{"x":[{"anything-but":true}]}""", "Value of anything-but must be an array or single string/number value." },
         { """{"x":[{"anything-but":[null]}]}""", "Inside anything but list, start|null|boolean is not supported." },
         { """{"x":[{"anything-but":["a",1]}]}""", "Inside anything but list, either all values are number or string, mixed type is not supported" },
