@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test project; ends with "N passed, N failed[, N skipped]".
 # Installs redis-server (integration tests start their own), kubectl (the manifest tests render with its kustomize)
-# and iproute2 (the pod tier's network namespaces) when they are missing and we are root.
+# iproute2 (the pod tier's network namespaces) and rabbitmq-server (the RabbitMQ destination's tests start their own)
+# when they are missing and we are root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,18 @@ if ! command -v python3 >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-
   echo "Installing python3..."
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+fi
+
+# rabbitmq-server: the RabbitMQ destination's tests start their own broker (its own node name, ports and data) and
+# are skipped where it is missing. The package starts a system broker on install; the tests do not use it, so it is stopped.
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing rabbitmq-server..."
+  apt-get update -qq
+  if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null; then
+    service rabbitmq-server stop >/dev/null 2>&1 || true
+  else
+    echo "rabbitmq-server could not be installed: the RabbitMQ destination tests will be skipped." >&2
+  fi
 fi
 
 # curl is what the custom-runtime (provided.al2023) bootstrap of AWS's tutorial talks to the Runtime API with.

@@ -22,11 +22,14 @@ public enum DestinationKind
 
     /// <summary>A bucket (an S3 ARN); failure destinations only.</summary>
     Bucket,
+
+    /// <summary>A RabbitMQ exchange (<c>amqp://user:pass@host:port/vhost?exchange=x&amp;routingKey=k</c>, or <c>amqps://</c>).</summary>
+    RabbitMq,
 }
 
 /// <summary>A parsed destination URI or ARN.</summary>
 /// <param name="Kind">What kind of target it is.</param>
-/// <param name="Name">The queue, topic, function, bus or bucket name; the URL for a webhook.</param>
+/// <param name="Name">The queue, topic, function, bus or bucket name; the URL for a webhook; the canonical AMQP URI, credentials included, for RabbitMQ.</param>
 /// <param name="Qualifier">The function qualifier, for function destinations.</param>
 /// <param name="Original">The text as configured.</param>
 public sealed partial record DestinationAddress(DestinationKind Kind, string Name, string? Qualifier, string Original)
@@ -45,6 +48,23 @@ public sealed partial record DestinationAddress(DestinationKind Kind, string Nam
         DestinationKind.Bucket => "arn:aws:s3:::" + Name,
         _ => Name,
     };
+
+    /// <summary>
+    /// The key as it may be shown (logs, metrics, traces, error messages): the key with any credentials replaced by
+    /// <c>***</c>. A RabbitMQ key holds the broker's user and password, since delivering needs them.
+    /// </summary>
+    public string Shown => Kind == DestinationKind.RabbitMq ? AmqpAddress.Redact(Name) : WithoutUserInfo(Key);
+
+    /// <summary>The shown key: a record prints every member, and a RabbitMQ destination's name and original hold a password.</summary>
+    public override string ToString() => Shown;
+
+    /// <summary><paramref name="text"/> (a destination as configured) with the credentials of any URI in it replaced by <c>***</c>.</summary>
+    public static string Redact(string text) => TryParse(text)?.Shown ?? WithoutUserInfo(text);
+
+    private static string WithoutUserInfo(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? text.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
+            : text;
 
     /// <summary>The canonical key of <paramref name="text"/>, or <c>null</c> when it names no supported target.</summary>
     public static string? KeyOf(string? text) => TryParse(text)?.Key;
@@ -67,6 +87,11 @@ public sealed partial record DestinationAddress(DestinationKind Kind, string Nam
         if (core.StartsWith("arn:", StringComparison.Ordinal))
         {
             return ParseArn(core, text);
+        }
+
+        if (AmqpAddress.IsAmqp(text))
+        {
+            return AmqpAddress.Canonical(text) is { } canonical ? new(DestinationKind.RabbitMq, canonical, null, text) : null;
         }
 
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri)

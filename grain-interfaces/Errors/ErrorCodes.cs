@@ -9,6 +9,9 @@ public static class ErrorCodes
     /// <summary>400: a parameter has a value the runtime refuses.</summary>
     public const string InvalidParameterValue = "InvalidParameterValueException";
 
+    /// <summary>400: an event pattern EventBridge would refuse.</summary>
+    public const string InvalidEventPattern = "InvalidEventPatternException";
+
     /// <summary>400: a parameter breaks a declared constraint (range, pattern, length).</summary>
     public const string Validation = "ValidationException";
 
@@ -32,6 +35,9 @@ public static class ErrorCodes
 
     /// <summary>Creates a 400 <c>InvalidParameterValueException</c>.</summary>
     public static AsyncInvokeException InvalidParameter(string message) => new(InvalidParameterValue, message);
+
+    /// <summary>Creates a 400 <c>InvalidEventPatternException</c> with EventBridge's message.</summary>
+    public static AsyncInvokeException EventPatternRefused(string message) => new(InvalidEventPattern, message);
 
     /// <summary>Creates a 400 <c>ValidationException</c> listing every violated constraint, as Lambda words it.</summary>
     public static AsyncInvokeException ValidationFailed(IReadOnlyList<string> violations)

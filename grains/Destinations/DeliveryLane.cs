@@ -19,6 +19,9 @@ internal sealed class DeliveryLane
 
     public string Key { get; }
 
+    /// <summary>The key as logs, metrics and traces may show it: without the credentials a RabbitMQ key carries.</summary>
+    public string Shown => Address?.Shown ?? Key;
+
     public DestinationAddress? Address { get; }
 
     public IDestinationAdapter? Adapter { get; }

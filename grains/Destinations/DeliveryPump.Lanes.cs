@@ -90,7 +90,7 @@ public sealed partial class DeliveryPump
         for (var i = 0; i < batch.Count; i++)
         {
             spans[i] = AsyncInvokeInstruments.StartSpan("deliver", batch[i].Message.TraceParent, ActivityKind.Producer);
-            spans[i]?.SetTag("asyncinvoke.destination", lane.Key);
+            spans[i]?.SetTag("asyncinvoke.destination", lane.Shown);
             spans[i]?.SetTag("faas.invocation_id", batch[i].Message.RequestId);
         }
 
@@ -123,7 +123,7 @@ public sealed partial class DeliveryPump
         {
             foreach (var delivery in batch)
             {
-                LogDelivered(_logger, delivery.Message.RequestId, delivery.Message.Id, lane.Key, delivery.Attempts + 1);
+                LogDelivered(_logger, delivery.Message.RequestId, delivery.Message.Id, lane.Shown, delivery.Attempts + 1);
             }
         }
 
@@ -151,7 +151,7 @@ public sealed partial class DeliveryPump
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Delivered but not acknowledged: the lease brings the batch back, and it is delivered again.
-            LogAcknowledgeFailed(_logger, ex, lane.Key, batch.Count);
+            LogAcknowledgeFailed(_logger, ex, lane.Shown, batch.Count);
         }
     }
 }

@@ -8,7 +8,7 @@ public sealed partial class DeliveryPump
 {
     private async Task FailAsync(DeliveryLane lane, Delivery delivery, Exception error)
     {
-        var tag = new KeyValuePair<string, object?>("destination", lane.Key);
+        var tag = new KeyValuePair<string, object?>("destination", lane.Shown);
         AsyncInvokeInstruments.DestinationDeliveryFailures.Add(1, tag);
         if (delivery.Message.Id.EndsWith(DestinationMessage.DeadLetterSuffix, StringComparison.Ordinal))
         {
@@ -24,12 +24,12 @@ public sealed partial class DeliveryPump
             if (error is not PermanentDeliveryException && verdict.DueAt is { } due)
             {
                 await _store.RetryAtAsync(failed, due);
-                LogRetrying(_logger, lane.Key, delivery.Message.Id, failed.Attempts, reason, due);
+                LogRetrying(_logger, lane.Shown, delivery.Message.Id, failed.Attempts, reason, due);
             }
             else
             {
                 await _store.ParkAsync(failed, _clock.UtcNow);
-                LogParked(_logger, lane.Key, delivery.Message.Id, failed.Attempts, reason);
+                LogParked(_logger, lane.Shown, delivery.Message.Id, failed.Attempts, reason);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

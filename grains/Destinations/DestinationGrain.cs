@@ -127,7 +127,7 @@ public sealed partial class DestinationGrain(
 
         await legacy.ClearStateAsync();
         pump.Nudge();
-        LogMigrated(logger, spelling, pending.Count, parked.Count);
+        LogMigrated(logger, DestinationAddress.Redact(spelling), pending.Count, parked.Count);
     }
 
     [LoggerMessage(EventId = LogEvents.DeliveriesMigrated, Level = LogLevel.Information, Message = "Moved the stored deliveries of {Destination} into the delivery store: {Pending} pending, {Parked} parked")]

@@ -50,6 +50,9 @@ internal static class LogEvents
     public const int DeliveriesMigrated = 2404;
     public const int DeliveryChainEnded = 2405;
     public const int Delivered = 2406;
+    public const int EventRuleUnusable = 2407;
+    public const int RabbitMqConnected = 2410;
+    public const int RabbitMqConnectionLost = 2411;
 
     public const int LambdaGatewayFailure = 3000;
     public const int GatewayFailure = 3001;

@@ -109,9 +109,9 @@ public sealed partial class FunctionGrain
             throw ErrorCodes.InvalidParameter(foreign);
         }
 
-        if (address.Kind == DestinationKind.Webhook && guard.RefusalOf(address.Name) is { } refused)
+        if (address.Kind is DestinationKind.Webhook or DestinationKind.RabbitMq && guard.RefusalOf(address.Name) is { } refused)
         {
-            throw ErrorCodes.InvalidParameter($"The destination {destination} is refused: {refused}");
+            throw ErrorCodes.InvalidParameter($"The destination {address.Shown} is refused: {refused}");
         }
 
         if (address.Kind != DestinationKind.Function)

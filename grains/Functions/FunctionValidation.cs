@@ -183,7 +183,7 @@ internal static class FunctionValidation
         var address = DestinationAddress.TryParse(destination);
         if (address is null || (address.Kind == DestinationKind.Bucket && !onFailure))
         {
-            throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid.");
+            throw ErrorCodes.InvalidParameter($"The destination ARN {DestinationAddress.Redact(destination)} is invalid.");
         }
 
         if (address.Kind == DestinationKind.Function && string.Equals(address.Name, self, StringComparison.Ordinal))

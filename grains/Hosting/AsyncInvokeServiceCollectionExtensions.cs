@@ -81,6 +81,8 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<IDestinationAdapter, WebhookAdapter>();
         services.AddSingleton<IDestinationAdapter, TopicAdapter>();
         services.AddSingleton<IDestinationAdapter, EventBusAdapter>();
+        services.AddSingleton<Destinations.RabbitMq.RabbitMqBrokers>();
+        services.AddSingleton<IDestinationAdapter, Destinations.RabbitMq.RabbitMqAdapter>();
 
         services.AddSingleton<OutboundAddressGuard>();
         // Deliveries are traced and counted by the pump: the client factory's four log lines per request would cost

@@ -9,7 +9,7 @@ namespace Orleans.AsyncInvoke.Security;
 
 /// <summary>
 /// The one guard every caller-supplied URL passes before the silo connects to it: webhook destinations, OpenFaaS
-/// callbacks and HTTP function targets. It resolves the host itself, refuses internal and special-purpose addresses
+/// callbacks, HTTP function targets and RabbitMQ brokers. It resolves the host itself, refuses internal and special-purpose addresses
 /// (the ranges Microsoft.Security.AntiSSRF maintains, IPv4-compatible and mapped IPv6 forms, and every address of this
 /// machine, since services bound to 0.0.0.0 answer there) and connects to exactly the address it checked, so a DNS
 /// answer that changes between check and connect cannot slip through. Proxies are not used (a proxy would be the
@@ -59,7 +59,7 @@ public sealed class OutboundAddressGuard(IOptionsMonitor<WebhookOptions> options
     /// </summary>
     public string? RefusalOf(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "amqp" or "amqps"))
         {
             return null;
         }

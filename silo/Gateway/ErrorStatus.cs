@@ -7,7 +7,7 @@ internal static class ErrorStatus
     public static int Of(string errorCode) => errorCode switch
     {
         ErrorCodes.ResourceNotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.InvalidParameterValue or ErrorCodes.Validation => StatusCodes.Status400BadRequest,
+        ErrorCodes.InvalidParameterValue or ErrorCodes.Validation or ErrorCodes.InvalidEventPattern => StatusCodes.Status400BadRequest,
         ErrorCodes.ResourceConflict => StatusCodes.Status409Conflict,
         ErrorCodes.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         ErrorCodes.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,

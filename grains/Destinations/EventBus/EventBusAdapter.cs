@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Invocations;
@@ -11,7 +12,7 @@ namespace Orleans.AsyncInvoke.Destinations.EventBus;
 /// <c>resources</c>) and hands it to the targets of every matching rule, each as its own delivery, stored in the same step that
 /// acknowledges the bus's delivery.
 /// </summary>
-internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, IOptions<AsyncInvokeOptions> options) : IDestinationAdapter
+internal sealed partial class EventBusAdapter(IGrainFactory grains, TimeProvider time, IOptions<AsyncInvokeOptions> options, ILogger<EventBusAdapter> logger) : IDestinationAdapter
 {
     public DestinationKind Kind => DestinationKind.EventBus;
 
@@ -19,7 +20,7 @@ internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, I
 
     public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
     {
-        var rules = await grains.GetGrain<IEventBusGrain>(address.Name).ListRulesAsync().WaitAsync(cancellationToken);
+        var rules = Usable(address.Name, await grains.GetGrain<IEventBusGrain>(address.Name).ListRulesAsync().WaitAsync(cancellationToken), logger);
         var now = time.GetUtcNow();
         var followUps = new List<Delivery>();
         foreach (var message in messages)
@@ -27,8 +28,9 @@ internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, I
             var envelope = Envelope(address.Name, message);
             using var document = JsonDocument.Parse(envelope, InvocationRecordBuilder.ReadOptions);
             followUps.AddRange(
-                from rule in rules
-                where EventPattern.Matches(rule.EventPattern, document.RootElement)
+                from usable in rules
+                where usable.Pattern.Matches(document.RootElement)
+                let rule = usable.Rule
                 from target in rule.Targets
                 select Delivery.To(target, message with { Id = $"{message.Id}@bus/{address.Name}/{rule.Name}", Body = envelope }, now) into delivery
                 where delivery is not null
@@ -37,6 +39,36 @@ internal sealed class EventBusAdapter(IGrainFactory grains, TimeProvider time, I
 
         return followUps;
     }
+
+    /// <summary>
+    /// The rules with their parsed patterns. A rule stored before its pattern was refusable cannot match anything: it is
+    /// passed over (and logged) rather than failing every delivery to the bus; the one exception is <c>{}</c>, which was
+    /// accepted as "every event" before EventBridge's rules were applied, and keeps that meaning for rules already stored.
+    /// </summary>
+    internal static List<(EventRule Rule, EventPattern Pattern)> Usable(string bus, IReadOnlyList<EventRule> rules, ILogger logger)
+    {
+        var usable = new List<(EventRule, EventPattern)>(rules.Count);
+        foreach (var rule in rules)
+        {
+            if (EventPattern.TryParse(rule.EventPattern, out var pattern, out var reason))
+            {
+                usable.Add((rule, pattern));
+            }
+            else if (EventPattern.IsEmptyObject(rule.EventPattern))
+            {
+                usable.Add((rule, EventPattern.Everything));
+            }
+            else
+            {
+                LogRuleUnusable(logger, bus, rule.Name, reason);
+            }
+        }
+
+        return usable;
+    }
+
+    [LoggerMessage(EventId = LogEvents.EventRuleUnusable, Level = LogLevel.Warning, Message = "Rule {Rule} of event bus {Bus} is passed over: its event pattern is not valid ({Reason})")]
+    private static partial void LogRuleUnusable(ILogger logger, string bus, string rule, string reason);
 
     private string Envelope(string bus, DestinationMessage message)
     {

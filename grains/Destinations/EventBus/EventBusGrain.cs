@@ -24,9 +24,13 @@ public sealed class EventBusGrain(
             throw ErrorCodes.ValidationFailed([$"Value '{rule.Name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"]);
         }
 
-        if (EventPattern.Validate(rule.EventPattern) is { } problem)
+        try
         {
-            throw ErrorCodes.InvalidParameter(problem);
+            EventPattern.Parse(rule.EventPattern);
+        }
+        catch (InvalidEventPatternException ex)
+        {
+            throw ErrorCodes.EventPatternRefused(ex.Message);
         }
 
         if (rule.Targets.Count == 0)

@@ -1,12 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace Orleans.AsyncInvoke.Destinations.EventBus;
 
 /// <summary>
-/// EventBridge event patterns: nested objects narrow to fields, arrays list accepted values, and the matchers
-/// <c>prefix</c>, <c>anything-but</c>, <c>exists</c> and <c>numeric</c> compare a field.
+/// An EventBridge event pattern, parsed and checked once: exact values, <c>prefix</c>, <c>suffix</c>, <c>anything-but</c>,
+/// <c>numeric</c>, <c>exists</c>, <c>equals-ignore-case</c>, <c>wildcard</c>, <c>cidr</c>, <c>$or</c> and nested fields, with
+/// EventBridge's meaning for each. A pattern EventBridge would refuse never parses, so a stored rule always evaluates.
 /// </summary>
-public static class EventPattern
+public sealed class EventPattern
 {
     /// <summary>
     /// How deep fields may nest: far more than any event needs, and shallow enough that a stored pattern can always be
@@ -14,197 +16,61 @@ public static class EventPattern
     /// </summary>
     public const int MaxDepth = 32;
 
-    private static readonly string[] NumericOperators = ["=", ">", ">=", "<", "<="];
+    private readonly IReadOnlyList<PatternNode> _conditions;
 
-    /// <summary>Why the pattern is not a valid EventBridge pattern, or <c>null</c> when it is.</summary>
-    public static string? Validate(string pattern)
+    private EventPattern(IReadOnlyList<PatternNode> conditions) => _conditions = conditions;
+
+    /// <summary>Parses <paramref name="json"/>; <see cref="InvalidEventPatternException"/> says why EventBridge would refuse it.</summary>
+    public static EventPattern Parse(string json)
     {
         try
         {
-            using var document = JsonDocument.Parse(pattern);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? ValidateObject(document.RootElement, 1) : "The event pattern must be a JSON object.";
+            using var document = JsonDocument.Parse(json);
+            return new EventPattern(EventPatternParser.Parse(document.RootElement));
         }
         catch (JsonException ex)
         {
-            return $"The event pattern is not JSON: {ex.Message}";
+            throw new InvalidEventPatternException(ex.Message);
         }
     }
 
-    /// <summary>Whether <paramref name="event"/> matches <paramref name="pattern"/>.</summary>
-    public static bool Matches(string pattern, JsonElement @event)
+    /// <summary>Parses <paramref name="json"/>, or gives EventBridge's reason for refusing it.</summary>
+    public static bool TryParse(string json, [NotNullWhen(true)] out EventPattern? pattern, [NotNullWhen(false)] out string? reason)
     {
-        using var document = JsonDocument.Parse(pattern);
-        return MatchesObject(document.RootElement, @event);
+        try
+        {
+            pattern = Parse(json);
+            reason = null;
+            return true;
+        }
+        catch (InvalidEventPatternException ex)
+        {
+            pattern = null;
+            reason = ex.Reason;
+            return false;
+        }
     }
 
-    private static string? ValidateObject(JsonElement pattern, int depth)
+    /// <summary>Why the pattern is not a valid EventBridge pattern, or <c>null</c> when it is.</summary>
+    public static string? Validate(string json) => TryParse(json, out _, out var reason) ? null : reason;
+
+    /// <summary>A pattern of no conditions, matching every event; never the result of <see cref="Parse"/> (EventBridge refuses <c>{}</c>).</summary>
+    internal static EventPattern Everything { get; } = new([]);
+
+    /// <summary>Whether <paramref name="json"/> is the empty object <c>{}</c>.</summary>
+    internal static bool IsEmptyObject(string json)
     {
-        if (depth > MaxDepth)
+        try
         {
-            return $"The event pattern nests fields deeper than {MaxDepth} levels.";
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && !document.RootElement.EnumerateObject().Any();
         }
-
-        foreach (var field in pattern.EnumerateObject())
-        {
-            var problem = field.Value.ValueKind switch
-            {
-                JsonValueKind.Object => ValidateObject(field.Value, depth + 1),
-                JsonValueKind.Array => field.Value.EnumerateArray().Select(ValidateMatcher).FirstOrDefault(p => p is not null),
-                _ => $"Field '{field.Name}' of the event pattern must be an object or an array.",
-            };
-            if (problem is not null)
-            {
-                return problem;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>A value to compare (string, number, boolean, null) or a matcher object of exactly one known member.</summary>
-    private static string? ValidateMatcher(JsonElement matcher)
-    {
-        if (IsScalar(matcher))
-        {
-            return null;
-        }
-
-        var members = matcher.ValueKind == JsonValueKind.Object ? matcher.EnumerateObject().ToList() : [];
-        var valid = members.Count == 1 && members[0].Name switch
-        {
-            "prefix" => members[0].Value.ValueKind == JsonValueKind.String,
-            "exists" => members[0].Value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-            "anything-but" => IsAnythingBut(members[0].Value),
-            "numeric" => IsNumeric(members[0].Value),
-            _ => false,
-        };
-        return valid ? null : $"Unsupported matcher {matcher.GetRawText()}: use a value, or one of prefix, anything-but, exists or numeric.";
-    }
-
-    private static bool IsScalar(JsonElement value) =>
-        value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null;
-
-    private static bool IsAnythingBut(JsonElement excluded) => excluded.ValueKind switch
-    {
-        JsonValueKind.Array => excluded.EnumerateArray().All(IsScalar),
-        JsonValueKind.Object => excluded.EnumerateObject().Count() == 1 && excluded.TryGetProperty("prefix", out var prefix) && prefix.ValueKind == JsonValueKind.String,
-        _ => IsScalar(excluded),
-    };
-
-    /// <summary><c>[op, bound]</c> or <c>[op, bound, op, bound]</c>.</summary>
-    private static bool IsNumeric(JsonElement conditions)
-    {
-        if (conditions.ValueKind != JsonValueKind.Array || conditions.GetArrayLength() is not (2 or 4))
+        catch (JsonException)
         {
             return false;
         }
-
-        var items = conditions.EnumerateArray().ToArray();
-        for (var i = 0; i < items.Length; i += 2)
-        {
-            if (items[i].ValueKind != JsonValueKind.String || !NumericOperators.Contains(items[i].GetString())
-                || items[i + 1].ValueKind != JsonValueKind.Number)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
-    private static bool MatchesObject(JsonElement pattern, JsonElement @event)
-    {
-        foreach (var field in pattern.EnumerateObject())
-        {
-            var value = default(JsonElement);
-            var present = @event.ValueKind == JsonValueKind.Object && @event.TryGetProperty(field.Name, out value);
-            if (field.Value.ValueKind == JsonValueKind.Object)
-            {
-                if (!present || !MatchesObject(field.Value, value))
-                {
-                    return false;
-                }
-
-                continue;
-            }
-
-            if (!present)
-            {
-                // Only "exists": false accepts a missing field.
-                if (!field.Value.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("exists", out var e) && e.ValueKind == JsonValueKind.False))
-                {
-                    return false;
-                }
-
-                continue;
-            }
-
-            var candidates = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray()] : new[] { value };
-            if (!field.Value.EnumerateArray().Any(matcher => candidates.Any(candidate => MatchesValue(matcher, candidate))))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool MatchesValue(JsonElement matcher, JsonElement value)
-    {
-        if (matcher.ValueKind != JsonValueKind.Object)
-        {
-            return Same(matcher, value);
-        }
-
-        var property = matcher.EnumerateObject().First();
-        return property.Name switch
-        {
-            "prefix" => value.ValueKind == JsonValueKind.String && value.GetString()!.StartsWith(property.Value.GetString()!, StringComparison.Ordinal),
-            "exists" => property.Value.ValueKind == JsonValueKind.True,
-            "anything-but" => !AnythingBut(property.Value, value),
-            "numeric" => value.ValueKind == JsonValueKind.Number && Numeric(property.Value, value.GetDouble()),
-            _ => false,
-        };
-    }
-
-    /// <summary>Whether <paramref name="value"/> is one of the excluded values.</summary>
-    private static bool AnythingBut(JsonElement excluded, JsonElement value) => excluded.ValueKind switch
-    {
-        JsonValueKind.Array => excluded.EnumerateArray().Any(e => Same(e, value)),
-        JsonValueKind.Object when excluded.TryGetProperty("prefix", out var prefix) =>
-            value.ValueKind == JsonValueKind.String && value.GetString()!.StartsWith(prefix.GetString() ?? "", StringComparison.Ordinal),
-        _ => Same(excluded, value),
-    };
-
-    private static bool Numeric(JsonElement conditions, double number)
-    {
-        var items = conditions.EnumerateArray().ToArray();
-        for (var i = 0; i + 1 < items.Length; i += 2)
-        {
-            var bound = items[i + 1].GetDouble();
-            var ok = items[i].GetString() switch
-            {
-                "=" => number == bound,
-                ">" => number > bound,
-                ">=" => number >= bound,
-                "<" => number < bound,
-                "<=" => number <= bound,
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool Same(JsonElement a, JsonElement b) => (a.ValueKind, b.ValueKind) switch
-    {
-        (JsonValueKind.String, JsonValueKind.String) => a.GetString() == b.GetString(),
-        (JsonValueKind.Number, JsonValueKind.Number) => a.GetDouble() == b.GetDouble(),
-        (JsonValueKind.True, JsonValueKind.True) or (JsonValueKind.False, JsonValueKind.False) or (JsonValueKind.Null, JsonValueKind.Null) => true,
-        _ => false,
-    };
+    /// <summary>Whether <paramref name="event"/> matches: every field condition holds, each on a value the event has.</summary>
+    public bool Matches(JsonElement @event) => new PatternMatcher(EventLeaves.Of(@event)).Matches(_conditions);
 }

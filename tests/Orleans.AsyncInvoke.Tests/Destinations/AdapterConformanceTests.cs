@@ -168,7 +168,7 @@ public sealed class EventBusAdapterConformanceTests(ClusterFixture fixture) : De
     protected override async Task<BusTarget> CreateTargetAsync()
     {
         var target = new BusTarget(Fixture, $"bus-{Guid.NewGuid():N}", $"ruled-{Guid.NewGuid():N}");
-        await Fixture.Invoker.PutEventRuleAsync(target.Bus, new Topics.EventRule { Name = "everything", EventPattern = "{}", Targets = [$"queue://{target.Queue}"] });
+        await Fixture.Invoker.PutEventRuleAsync(target.Bus, new Topics.EventRule { Name = "everything", EventPattern = """{"source":["lambda"]}""", Targets = [$"queue://{target.Queue}"] });
         return target;
     }
 

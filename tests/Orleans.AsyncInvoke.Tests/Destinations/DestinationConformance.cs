@@ -42,7 +42,7 @@ public abstract class DestinationConformance<TTarget>(ClusterFixture fixture)
 
     protected IDestinationGrain Grain(string destination) => fixture.Cluster.Client.GetGrain<IDestinationGrain>(destination);
 
-    [Fact]
+    [ConformanceFact]
     public async Task Deliver_WhenGivenARecord_DeliversItIntact()
     {
         await using var target = await CreateTargetAsync();
@@ -65,7 +65,7 @@ public abstract class DestinationConformance<TTarget>(ClusterFixture fixture)
 public abstract class BreakableDestinationConformance<TTarget>(ClusterFixture fixture) : DestinationConformance<TTarget>(fixture)
     where TTarget : IBreakableTarget
 {
-    [Fact]
+    [ConformanceFact]
     public async Task Deliver_WhenTheTargetFails_RetriesAndDeliversOnceItRecovers()
     {
         await using var target = await CreateTargetAsync();
@@ -81,7 +81,7 @@ public abstract class BreakableDestinationConformance<TTarget>(ClusterFixture fi
         Assert.Equal((0, 0, 1L), (status.Pending, status.Parked.Count, status.DeliveryFailures));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Deliver_WhenTheSameMessageIsSentTwiceWhilePending_ArrivesOnce()
     {
         await using var target = await CreateTargetAsync();
@@ -100,7 +100,7 @@ public abstract class BreakableDestinationConformance<TTarget>(ClusterFixture fi
         Assert.Equal(["""{"once":true}"""], await target.DeliveredAsync());
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Deliver_WhenTheRetryWindowRunsOut_ParksTheDeliveryForRedrive()
     {
         await using var target = await CreateTargetAsync();

@@ -57,8 +57,21 @@ public sealed class RoutingRouteTests(GatewayFixture fixture)
     {
         var response = await _http.SendAsync(Request(HttpMethod.Put, "/eventbuses/b-matchers/rules/r", $$"""{"EventPattern":{{pattern}},"Targets":["queue://q"]}"""));
 
-        var message = await AssertGatewayErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidParameterValue);
-        Assert.Contains("Unsupported matcher", message, StringComparison.Ordinal);
+        var message = await AssertGatewayErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidEventPattern);
+        Assert.StartsWith("Event pattern is not valid. Reason: ", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"x":[{}]}""", "Match expression name not found")]
+    [InlineData("""{"x":[{"numeric":[">","x"]}]}""", "Value of > must be numeric")]
+    public async Task PutRule_WhenThePatternIsNotValid_Answers400InvalidEventPatternAndStoresNothing(string pattern, string reason)
+    {
+        var response = await _http.SendAsync(Request(HttpMethod.Put, "/eventbuses/b-invalid/rules/r", $$"""{"EventPattern":{{pattern}},"Targets":["queue://q"]}"""));
+
+        var message = await AssertGatewayErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidEventPattern);
+        Assert.Equal($"Event pattern is not valid. Reason: {reason}", message);
+        var rules = await _http.GetAsync(new Uri("/eventbuses/b-invalid/rules", UriKind.Relative));
+        Assert.Equal("[]", await rules.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -68,7 +81,7 @@ public sealed class RoutingRouteTests(GatewayFixture fixture)
 
         var response = await _http.SendAsync(Request(HttpMethod.Put, "/eventbuses/b-deep/rules/r", $$"""{"EventPattern":{{tooDeep}},"Targets":["queue://q"]}"""));
 
-        var message = await AssertGatewayErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidParameterValue);
+        var message = await AssertGatewayErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidEventPattern);
         Assert.Contains($"deeper than {EventPattern.MaxDepth} levels", message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri("/eventbuses/b-deep/rules", UriKind.Relative))).StatusCode);
     }
