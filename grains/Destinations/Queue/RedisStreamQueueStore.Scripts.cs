@@ -27,7 +27,7 @@ public sealed partial class RedisStreamQueueStore
     /// the window's start, then (deduplication id or empty, body, attributes, types, sender, visible from) per message.
     /// Returns each new message's id, or <c>=</c> and the first message's id for a repeat.
     /// </summary>
-    private const string SendScript = Padding + """
+    private const string SendScript = Padding + "\n" + """
         local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, 5000)
         if #old > 0 then
           redis.call('ZREM', KEYS[2], unpack(old))
@@ -63,7 +63,7 @@ public sealed partial class RedisStreamQueueStore
     /// the receipts. Returns 9 fields per message: id, body, attributes, types, sender, sent, count, receipt, first
     /// receive.
     /// </summary>
-    private const string ReceiveScript = Padding + """
+    private const string ReceiveScript = Padding + "\n" + """
         local due = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, 1000)
         for i = 1, #due, 2 do
           redis.call('ZADD', KEYS[4], due[i + 1], due[i])
@@ -181,7 +181,8 @@ public sealed partial class RedisStreamQueueStore
                 var id = entries[i].Id.ToString();
                 var sent = long.Parse(id.Split('-')[0], CultureInfo.InvariantCulture);
                 var parts = flights[i].HasValue ? flights[i].ToString().Split('|', 3) : [];
-                var visibleAt = parts.Length == 3 ? long.Parse(parts[0], CultureInfo.InvariantCulture) : sent;
+                // Entries never received were visible from the start (the old layout had no delays).
+                var visibleAt = parts.Length == 3 ? long.Parse(parts[0], CultureInfo.InvariantCulture) : 0;
                 writes.Add(db.SortedSetAddAsync(keys[3], Member(id), visibleAt, SortedSetWhen.NotExists));
                 if (parts.Length == 3)
                 {

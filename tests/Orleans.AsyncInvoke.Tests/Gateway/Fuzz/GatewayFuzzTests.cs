@@ -187,7 +187,9 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output)
             return;
         }
 
-        var shaped = lambdaCode is not null ? LambdaBody(text) : gatewayCode is not null;
+        var shaped = lambdaCode is not null ? LambdaBody(text)
+            : answer.Headers.Contains("x-amzn-query-error") ? AwsJsonBody(text)
+            : gatewayCode is not null || AwsQueryBody(text);
         if (!shaped)
         {
             tally.UnshapedError(request, status, text);
@@ -202,6 +204,36 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output)
             return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("__type", out _) && json.RootElement.TryGetProperty("Type", out _);
         }
         catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An AWS JSON protocol error (SQS): <c>{"__type","message"}</c> beside the <c>x-amzn-query-error</c> header.</summary>
+    private static bool AwsJsonBody(string text)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("__type", out _) && json.RootElement.TryGetProperty("message", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An AWS query protocol error: <c>&lt;ErrorResponse&gt;&lt;Error&gt;&lt;Type/&gt;&lt;Code/&gt;&lt;Message/&gt;</c>.</summary>
+    private static bool AwsQueryBody(string text)
+    {
+        try
+        {
+            var root = System.Xml.Linq.XDocument.Parse(text).Root;
+            var error = root?.Elements().FirstOrDefault(e => e.Name.LocalName == "Error");
+            return root?.Name.LocalName == "ErrorResponse" && error is not null
+                && error.Elements().Any(e => e.Name.LocalName == "Code") && error.Elements().Any(e => e.Name.LocalName == "Message");
+        }
+        catch (System.Xml.XmlException)
         {
             return false;
         }
