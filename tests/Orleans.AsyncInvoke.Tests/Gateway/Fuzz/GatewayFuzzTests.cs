@@ -196,26 +196,17 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static bool LambdaBody(string text)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(text);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("__type", out _) && json.RootElement.TryGetProperty("Type", out _);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool LambdaBody(string text) => HasMembers(text, "__type", "Type");
 
     /// <summary>An AWS JSON protocol error (SQS): <c>{"__type","message"}</c> beside the <c>x-amzn-query-error</c> header.</summary>
-    private static bool AwsJsonBody(string text)
+    private static bool AwsJsonBody(string text) => HasMembers(text, "__type", "message");
+
+    private static bool HasMembers(string text, params string[] members)
     {
         try
         {
             using var json = JsonDocument.Parse(text);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("__type", out _) && json.RootElement.TryGetProperty("message", out _);
+            return json.RootElement.ValueKind == JsonValueKind.Object && members.All(m => json.RootElement.TryGetProperty(m, out _));
         }
         catch (JsonException)
         {
