@@ -157,7 +157,12 @@ internal sealed partial class SqsService
 
         if (attributes.TryGetValue(QueueAttributes.RedrivePolicy, out var policy) && policy.Length > 0)
         {
-            var arn = System.Text.Json.JsonDocument.Parse(policy).RootElement.GetProperty("deadLetterTargetArn").GetString()!;
+            string arn;
+            using (var document = System.Text.Json.JsonDocument.Parse(policy))
+            {
+                arn = document.RootElement.GetProperty("deadLetterTargetArn").GetString()!;
+            }
+
             if (arns.ForeignArnProblem(arn) is { } foreign)
             {
                 throw SqsErrors.InvalidParameterValue($"Value {policy} for parameter RedrivePolicy is invalid. Reason: {foreign}");
