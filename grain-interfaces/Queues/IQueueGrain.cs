@@ -74,4 +74,8 @@ public interface IQueueGrain : IGrainWithStringKey
     /// <summary>Hides the message of the receipt for <paramref name="timeout"/> from now.</summary>
     [Alias("ChangeVisibility")]
     Task<VisibilityChange> ChangeVisibilityAsync(string receiptHandle, TimeSpan timeout);
+
+    /// <summary>Adds or replaces the tags in <paramref name="set"/>, then removes <paramref name="remove"/>; <c>false</c> when the queue does not exist.</summary>
+    [Alias("Tag")]
+    Task<bool> TagAsync(IReadOnlyDictionary<string, string> set, IReadOnlyList<string> remove);
 }

@@ -18,6 +18,9 @@ public sealed record QueueSettings
     /// <summary>When its attributes last changed.</summary>
     [Id(2)] public DateTimeOffset LastModifiedAt { get; init; }
 
+    /// <summary>The queue's tags (cost allocation tags in SQS; kept and listed here).</summary>
+    [Id(3)] public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The value of an attribute, or its default.</summary>
     public string Get(string name) => Attributes.TryGetValue(name, out var value) ? value : QueueAttributes.Default(name) ?? "";
 

@@ -9,6 +9,7 @@ import {
   SQSClient, CreateQueueCommand, GetQueueUrlCommand, ListQueuesCommand, DeleteQueueCommand, GetQueueAttributesCommand,
   SetQueueAttributesCommand, SendMessageCommand, SendMessageBatchCommand, ReceiveMessageCommand, DeleteMessageCommand,
   DeleteMessageBatchCommand, ChangeMessageVisibilityCommand, ChangeMessageVisibilityBatchCommand, PurgeQueueCommand,
+  TagQueueCommand, UntagQueueCommand, ListQueueTagsCommand,
   QueueDoesNotExist, QueueNameExists, ReceiptHandleIsInvalid, TooManyEntriesInBatchRequest, BatchEntryIdsNotDistinct,
   EmptyBatchRequest, InvalidAttributeName, MessageNotInflight,
 } from '@aws-sdk/client-sqs';
@@ -103,6 +104,15 @@ test('CreateQueue, GetQueueUrl, GetQueueAttributes, SetQueueAttributes, DeleteQu
 test('CreateQueue refuses FIFO queues, saying why', async () => {
   await rejectsWithCode(sqs.send(new CreateQueueCommand({ QueueName: `${unique('f')}.fifo` })), 'InvalidParameterValue', /FIFO queues are not supported/);
   await rejectsWithCode(sqs.send(new CreateQueueCommand({ QueueName: unique('f'), Attributes: { FifoQueue: 'true' } })), 'InvalidParameterValue', /FIFO/);
+});
+
+test('CreateQueue tags, TagQueue, UntagQueue, ListQueueTags', async () => {
+  const name = unique('tags');
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, tags: { team: 'a', env: 'test' } }));
+  assert.deepEqual((await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags, { env: 'test', team: 'a' });
+  await sqs.send(new TagQueueCommand({ QueueUrl, Tags: { team: 'b', cost: '1' } }));
+  await sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys: ['env'] }));
+  assert.deepEqual((await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags, { cost: '1', team: 'b' });
 });
 
 test('ListQueues: prefix, MaxResults and NextToken', async () => {
@@ -356,6 +366,8 @@ test('AWS CLI (query protocol): create, send, receive, delete, attributes, purge
   const { Attributes } = await aws('get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'All');
   assert.equal(Attributes.VisibilityTimeout, '40');
   assert.equal(Attributes.ApproximateNumberOfMessages, '0');
+  await aws('tag-queue', '--queue-url', QueueUrl, '--tags', 'owner=cli');
+  assert.deepEqual((await aws('list-queue-tags', '--queue-url', QueueUrl)).Tags, { owner: 'cli' });
   await aws('purge-queue', '--queue-url', QueueUrl);
   assert.ok((await aws('list-queues', '--queue-name-prefix', name)).QueueUrls.includes(QueueUrl));
   await aws('delete-queue', '--queue-url', QueueUrl);

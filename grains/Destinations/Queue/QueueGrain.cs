@@ -17,6 +17,8 @@ public sealed class QueueGrain(
     IServiceProvider services,
     TimeProvider time) : Grain, IQueueGrain
 {
+    private const int MaxTags = 50;
+
     private IQueueStore? _store;
     private TaskCompletionSource _sent = NewSignal();
     private bool _registered;
@@ -131,6 +133,34 @@ public sealed class QueueGrain(
             Attributes = Settable(attributes, current.Attributes),
             LastModifiedAt = time.GetUtcNow(),
         };
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task<bool> TagAsync(IReadOnlyDictionary<string, string> set, IReadOnlyList<string> remove)
+    {
+        if (await CurrentSettingsAsync() is not { } current)
+        {
+            return false;
+        }
+
+        var tags = new Dictionary<string, string>(current.Tags, StringComparer.Ordinal);
+        foreach (var (key, value) in set)
+        {
+            tags[key] = value;
+        }
+
+        foreach (var key in remove)
+        {
+            tags.Remove(key);
+        }
+
+        if (tags.Count > MaxTags)
+        {
+            throw ErrorCodes.InvalidParameter($"Too many tags added for queue {Name}: a queue has at most {MaxTags} tags.");
+        }
+
+        state.State.Settings = current with { Tags = tags };
         await state.WriteStateAsync();
         return true;
     }

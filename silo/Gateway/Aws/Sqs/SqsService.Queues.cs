@@ -23,10 +23,22 @@ internal sealed partial class SqsService
         }
 
         await CheckAttributesAsync(attributes);
-        var created = await grains.GetGrain<IQueueGrain>(name).CreateAsync(attributes);
-        return created.ConflictingAttribute is { } conflict
-            ? throw SqsErrors.QueueNameExists(conflict)
-            : new JsonObject { ["QueueUrl"] = QueueUrl(call.Http, name) };
+        // The JSON protocol names the member "tags"; the query protocol's Tag.N.Key/Value come in as "Tags".
+        var tags = SqsInput.Map(call.Input, call.Input.ContainsKey("tags") ? "tags" : "Tags");
+        CheckTags(tags);
+        var queue = grains.GetGrain<IQueueGrain>(name);
+        var created = await queue.CreateAsync(attributes);
+        if (created.ConflictingAttribute is { } conflict)
+        {
+            throw SqsErrors.QueueNameExists(conflict);
+        }
+
+        if (created.Created && tags.Count > 0)
+        {
+            await queue.TagAsync(tags, []);
+        }
+
+        return new JsonObject { ["QueueUrl"] = QueueUrl(call.Http, name) };
     }
 
     private async Task<JsonObject> GetQueueUrlAsync(AwsCall call)
@@ -136,8 +148,55 @@ internal sealed partial class SqsService
 
     private async Task<JsonObject> ListQueueTagsAsync(AwsCall call)
     {
-        await QueueAsync(call);
-        return [];
+        var (_, _, settings) = await QueueAsync(call);
+        if (settings.Tags.Count == 0)
+        {
+            return [];
+        }
+
+        var tags = new JsonObject();
+        foreach (var (key, value) in settings.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            tags[key] = value;
+        }
+
+        return new JsonObject { ["Tags"] = tags };
+    }
+
+    private async Task<JsonObject> TagQueueAsync(AwsCall call)
+    {
+        var (_, queue, _) = await QueueAsync(call);
+        var tags = SqsInput.Map(call.Input, "Tags");
+        if (tags.Count == 0)
+        {
+            throw SqsErrors.MissingParameter("Tags");
+        }
+
+        CheckTags(tags);
+        return await queue.TagAsync(tags, []) ? [] : throw SqsErrors.NonExistentQueue();
+    }
+
+    private async Task<JsonObject> UntagQueueAsync(AwsCall call)
+    {
+        var (_, queue, _) = await QueueAsync(call);
+        var keys = SqsInput.Strings(call.Input, "TagKeys");
+        if (keys.Count == 0)
+        {
+            throw SqsErrors.MissingParameter("TagKeys");
+        }
+
+        return await queue.TagAsync(new Dictionary<string, string>(), keys) ? [] : throw SqsErrors.NonExistentQueue();
+    }
+
+    private static void CheckTags(IReadOnlyDictionary<string, string> tags)
+    {
+        foreach (var (key, value) in tags)
+        {
+            if (key.Length is < 1 or > 128 || value.Length > 256)
+            {
+                throw SqsErrors.InvalidParameterValue($"Tag keys are 1-128 characters and values at most 256 (key '{SqsErrors.Shown(key)}').");
+            }
+        }
     }
 
     /// <summary>Checks attributes as SQS does: the name, the value, and a redrive policy's dead-letter queue.</summary>

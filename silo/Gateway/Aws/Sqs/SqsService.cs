@@ -97,7 +97,9 @@ internal sealed partial class SqsService(IGrainFactory grains, TimeProvider time
                 "ChangeMessageVisibility" => await ChangeMessageVisibilityAsync(call),
                 "ChangeMessageVisibilityBatch" => await ChangeMessageVisibilityBatchAsync(call),
                 "ListQueueTags" => await ListQueueTagsAsync(call),
-                _ => throw SqsErrors.UnsupportedOperation($"{call.Operation} is not supported by the built-in queues: they have no tags, permissions, or message move tasks."),
+                "TagQueue" => await TagQueueAsync(call),
+                "UntagQueue" => await UntagQueueAsync(call),
+                _ => throw SqsErrors.UnsupportedOperation($"{call.Operation} is not supported by the built-in queues: they have no permissions, dead-letter source listing or message move tasks."),
             };
         }
         catch (AsyncInvokeException ex) when (ex.ErrorCode is ErrorCodes.InvalidParameterValue or ErrorCodes.Validation)
