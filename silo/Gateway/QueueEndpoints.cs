@@ -52,18 +52,19 @@ internal static partial class QueueEndpoints
             throw ErrorCodes.InvalidParameter("max must be 1-10, visibilityTimeout 0-43200 and waitSeconds 0-20.");
         }
 
-        // Long polling: ask again until a message arrives or the wait is over.
+        // Long polling: between receives, wait on the queue grain until a message is sent or becomes visible.
         var queue = grains.GetGrain<IQueueGrain>(name);
         var started = time.GetTimestamp();
         while (true)
         {
             var messages = await queue.ReceiveAsync(max, TimeSpan.FromSeconds(visibility));
-            if (messages.Count > 0 || time.GetElapsedTime(started) >= TimeSpan.FromSeconds(wait))
+            var left = TimeSpan.FromSeconds(wait) - time.GetElapsedTime(started);
+            if (messages.Count > 0 || left <= TimeSpan.Zero)
             {
                 return Results.Json(messages.Select(m => new { messageId = m.MessageId, receiptHandle = m.ReceiptHandle, body = m.Body, attributes = m.Attributes, receiveCount = m.ReceiveCount }));
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, http.RequestAborted);
+            await queue.WaitForMessageAsync(left).WaitAsync(http.RequestAborted);
         }
     }
 

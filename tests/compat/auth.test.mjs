@@ -9,6 +9,7 @@ import {
   LambdaClient, CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, ListFunctionsCommand, ListTagsCommand,
   TagResourceCommand, AddPermissionCommand, GetPolicyCommand,
 } from '@aws-sdk/client-lambda';
+import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startSilo } from './silo.mjs';
 
@@ -164,4 +165,34 @@ test('AWS CLI: signs with the configured key, and a wrong secret fails in AWS\'s
 
   await assert.rejects(execFileAsync('aws', ['lambda', 'list-functions', '--endpoint-url', silo.endpoint], { env: { ...env, AWS_SECRET_ACCESS_KEY: 'wrong' } }),
     (error) => /InvalidSignatureException/.test(error.stderr) && /does not match the signature you provided/.test(error.stderr));
+});
+
+test('SQS: the SDK signs for sqs with the configured key; the read role lists but may not send, in SQS\'s words', async () => {
+  const sqs = (credentials) => new SQSClient({ endpoint: silo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const { QueueUrl } = await sqs(admin).send(new CreateQueueCommand({ QueueName: unique('signed') }));
+  await sqs(admin).send(new SendMessageCommand({ QueueUrl, MessageBody: 'signed' }));
+  assert.equal((await sqs(admin).send(new ReceiveMessageCommand({ QueueUrl }))).Messages[0].Body, 'signed');
+  assert.ok((await sqs(reader).send(new ListQueuesCommand({}))).QueueUrls.includes(QueueUrl));
+
+  await assert.rejects(sqs(reader).send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })), (error) => {
+    assert.equal(error.$metadata?.httpStatusCode, 403);
+    assert.match(error.message, /is not authorized to perform: sqs:SendMessage/);
+    return true;
+  });
+  await assert.rejects(sqs({ ...admin, secretAccessKey: 'wrong' }).send(new ListQueuesCommand({})), (error) => {
+    assert.equal(error.$metadata?.httpStatusCode, 403);
+    assert.match(error.Code ?? error.name, /SignatureDoesNotMatch/);
+    return true;
+  });
+});
+
+test('AWS CLI: SQS over the query protocol, signed for sqs, and a wrong secret fails in SQS\'s words', { skip: hasCli ? false : 'the AWS CLI (aws) is not installed' }, async () => {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' };
+  const name = unique('cli-signed');
+  const created = await execFileAsync('aws', ['sqs', 'create-queue', '--queue-name', name, '--endpoint-url', silo.endpoint, '--output', 'json'], { env });
+  const { QueueUrl } = JSON.parse(created.stdout);
+  await execFileAsync('aws', ['sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'signed by the cli', '--endpoint-url', silo.endpoint], { env });
+
+  await assert.rejects(execFileAsync('aws', ['sqs', 'list-queues', '--endpoint-url', silo.endpoint], { env: { ...env, AWS_SECRET_ACCESS_KEY: 'wrong' } }),
+    (error) => /SignatureDoesNotMatch/.test(error.stderr) && /does not match the signature you provided/.test(error.stderr));
 });

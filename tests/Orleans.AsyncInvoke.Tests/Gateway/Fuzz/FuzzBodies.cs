@@ -35,12 +35,24 @@ internal static class FuzzBodies
         var t when t.EndsWith("/event-invoke-config", StringComparison.Ordinal) => """{"MaximumRetryAttempts":1,"MaximumEventAgeInSeconds":60,"DestinationConfig":{"OnSuccess":{"Destination":"queue://fuzz-q"},"OnFailure":{"Destination":"queue://fuzz-dlq"}}}""",
         var t when t.EndsWith("/subscriptions", StringComparison.Ordinal) => """{"endpoint":"queue://fuzz-q"}""",
         var t when t.EndsWith("/rules/{rule}", StringComparison.Ordinal) => """{"EventPattern":{"source":["fuzz"],"detail":{"n":[{"numeric":[">",1]}]}},"Targets":["queue://fuzz-q"]}""",
+        _ when IsAws(route) => """{"QueueUrl":"http://127.0.0.1/000000000000/fuzz-q","QueueName":"fuzz-q","MessageBody":"b","MaxNumberOfMessages":2,"MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}},"Attributes":{"VisibilityTimeout":"5"},"Entries":[{"Id":"1","MessageBody":"x","ReceiptHandle":"h"}]}""",
         _ => """{"key":"value","n":1,"failTimes":1,"nested":{"a":[1,2,{"b":null}]},"s":"text"}""",
     };
 
     /// <summary>The template, valid or mutated; <c>null</c> for no body at all.</summary>
     public static byte[]? Body(FuzzRoute route, Random rng)
     {
+        if (IsAws(route) && rng.Next(3) == 0)
+        {
+            // The query protocol: a form, whole or cut short.
+            var form = "Action=" + Pick(rng, ["SendMessage", "ReceiveMessage", "CreateQueue", "GetQueueUrl", "SendMessageBatch", "Frobnicate", "", Junk(rng, 10)])
+                + "&Version=2012-11-05&QueueUrl=http%3A%2F%2F127.0.0.1%2F000000000000%2Ffuzz-q&QueueName=fuzz-q&MessageBody=" + Uri.EscapeDataString(Junk(rng, 12))
+                + "&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=" + Number(rng)
+                + "&MessageAttribute.1.Name=a&MessageAttribute.1.Value.DataType=" + Pick(rng, ["String", "Number", "Binary", ""]) + "&MessageAttribute.1.Value.StringValue=v"
+                + "&SendMessageBatchRequestEntry.1.Id=1&SendMessageBatchRequestEntry.1.MessageBody=y&SendMessageBatchRequestEntry." + Number(rng) + ".Id=2";
+            return Encoding.UTF8.GetBytes(rng.Next(4) == 0 ? form[..rng.Next(form.Length)] : form);
+        }
+
         var template = Template(route, rng);
         return rng.Next(100) switch
         {
@@ -63,6 +75,8 @@ internal static class FuzzBodies
             _ => Encoding.UTF8.GetBytes("{" + string.Join(',', Enumerable.Range(0, Pick(rng, [1000, 50_000])).Select(i => $"\"k{i}\":{i}")) + "}"),
         };
     }
+
+    private static bool IsAws(FuzzRoute route) => route.Template == "/" || route.Template.StartsWith("/{account", StringComparison.Ordinal);
 
     private static string Deep(Random rng)
     {
