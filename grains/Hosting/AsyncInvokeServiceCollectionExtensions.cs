@@ -69,6 +69,7 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.TryAddSingleton<MemoryInvocationTable>();
         services.TryAddSingleton<IInvocationStore, MemoryInvocationStore>();
         services.AddSingleton<FunctionResolutionCache>();
+        services.AddSingleton<InvocationRequestValidation>();
         services.AddSingleton<InvocationIngress>();
         services.AddSingleton<WakeUpPump>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());
