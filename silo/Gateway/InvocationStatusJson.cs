@@ -22,6 +22,15 @@ internal static class InvocationStatusJson
             w.WriteString("receivedAt", s.ReceivedAt);
             WriteTime(w, "nextAttemptAt", s.NextAttemptAt);
             WriteTime(w, "completedAt", s.CompletedAt);
+            if (s.CancelRequested)
+            {
+                w.WriteBoolean("cancelRequested", true);
+            }
+
+            if (s.RedrivenAt is { } redriven)
+            {
+                w.WriteString("redrivenAt", redriven);
+            }
             if (s.Condition is null)
             {
                 w.WriteNull("condition");

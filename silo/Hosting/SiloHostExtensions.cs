@@ -107,6 +107,7 @@ public static partial class SiloHostExtensions
         app.UseAsyncInvokeAuthentication();
         app.MapLambdaApi();
         app.MapEntryPoints();
+        app.MapControl();
         app.MapQueues();
         app.MapRouting();
         app.MapAsyncInvokeTelemetry();
