@@ -99,6 +99,13 @@ public sealed class AsyncInvoker : IAsyncInvoker
     public Task<InvocationStatus> RetryInvocationAsync(string requestId, CancellationToken cancellationToken = default) =>
         Invocation(requestId).RetryAsync().WaitAsync(cancellationToken);
 
+    public Task<InvocationPage> ListInvocationsAsync(InvocationQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        _ = ValidName(query.FunctionName);
+        return _client.GetGrain<IInvocationQueryGrain>(0).ListAsync(query).WaitAsync(cancellationToken);
+    }
+
     public Task<bool> SetAsyncPausedAsync(string functionName, bool paused, CancellationToken cancellationToken = default) =>
         Function(ValidName(functionName)).SetAsyncPausedAsync(paused).WaitAsync(cancellationToken);
 

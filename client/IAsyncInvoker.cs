@@ -35,6 +35,13 @@ public interface IAsyncInvoker
     /// </summary>
     Task<InvocationStatus> RetryInvocationAsync(string requestId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One page of a function's invocations, newest first, optionally of one phase and received since a moment; pass
+    /// the page's <see cref="InvocationPage.Next"/> in the next query to go on. A filtered page may come back short
+    /// with a token: each page examines a bounded part of the function's index.
+    /// </summary>
+    Task<InvocationPage> ListInvocationsAsync(InvocationQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Pauses (<c>true</c>) or resumes a function's asynchronous processing: while paused, events are accepted and kept, none runs.</summary>
     Task<bool> SetAsyncPausedAsync(string functionName, bool paused, CancellationToken cancellationToken = default);
 

@@ -33,6 +33,7 @@ internal static class LogEvents
     public const int Redriven = 2019;
     public const int HeldWhilePaused = 2020;
     public const int AsyncPauseChanged = 2021;
+    public const int ResumeWakeFailed = 2022;
     public const int DestinationCycle = 1004;
 
     public const int CallbackDelivered = 2100;

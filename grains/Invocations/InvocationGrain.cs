@@ -209,7 +209,7 @@ public sealed partial class InvocationGrain(
 
             if (S.RetainUntil is { } until && now >= until)
             {
-                await store.DeleteAsync(RequestId);
+                await store.DeleteAsync(RequestId, S.FunctionName);
                 LogCleared(logger, RequestId);
                 Publish(InvocationEventKind.Cleared, S.AttemptCount);
                 _state = null;
@@ -224,7 +224,7 @@ public sealed partial class InvocationGrain(
             return;
         }
 
-        if (S.NextAttemptAt is { } due && due > now)
+        if (S.NextAttemptAt is { } due && due > now && S.Phase != InvocationPhase.Paused)
         {
             // Early: a duplicate or a claimed backstop. Put the stored wake-up back where it belongs and keep waiting.
             await SaveAndWaitAsync(due);
