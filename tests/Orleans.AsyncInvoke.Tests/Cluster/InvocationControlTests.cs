@@ -258,4 +258,25 @@ public sealed class InvocationControlTests(ClusterFixture fixture)
         using var record = JsonDocument.Parse(message.Body);
         Assert.Equal(id, record.RootElement.GetProperty("requestContext").GetProperty("requestId").GetString());
     }
+
+    [Fact]
+    public async Task List_ThroughTheClient_PagesNewestFirstAndFiltersByPhase()
+    {
+        var fn = await fixture.CreateFunctionAsync("dotnet:echo");
+        var delayed = (await Invoker.InvokeAsync(new InvokeRequest { FunctionName = fn, Payload = "{}"u8.ToArray(), InvokeAfter = TimeSpan.FromHours(2) })).RequestId;
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(5));
+        var done = await Invoker.InvokeEventAsync(fn, "{}"u8.ToArray());
+        await Events.WaitAsync(done, InvocationEventKind.Completed);
+
+        var first = await Invoker.ListInvocationsAsync(new InvocationQuery { FunctionName = fn, Limit = 1 });
+        var second = await Invoker.ListInvocationsAsync(new InvocationQuery { FunctionName = fn, Limit = 1, Next = first.Next });
+        var pending = await Invoker.ListInvocationsAsync(new InvocationQuery { FunctionName = fn, Phase = InvocationPhase.Pending });
+
+        Assert.Equal([done, delayed], first.Items.Concat(second.Items).Select(i => i.RequestId));
+        Assert.Equal([delayed], pending.Items.Select(i => i.RequestId));
+        Assert.Null(pending.Next);
+        await Invoker.CancelInvocationAsync(delayed);
+        var cancelled = await Invoker.ListInvocationsAsync(new InvocationQuery { FunctionName = fn, Phase = InvocationPhase.Cancelled });
+        Assert.Equal([delayed], cancelled.Items.Select(i => i.RequestId));
+    }
 }

@@ -126,6 +126,50 @@ public sealed class InvocationControlRouteTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(Request(HttpMethod.Delete, $"/invocations/{id}"))).StatusCode);
     }
 
+    [Fact]
+    public async Task List_PagesAFunctionsInvocationsNewestFirstAndFiltersByState()
+    {
+        var fn = $"listed-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Created, (await _http.SendAsync(Request(HttpMethod.Post, "/2015-03-31/functions",
+            $$$"""{"FunctionName":"{{{fn}}}","Role":"r","PackageType":"Image","Code":{"ImageUri":"dotnet:echo"}}"""))).StatusCode);
+        var delayed = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            delayed.Add(await InvokeEventAsync(fn, ("X-AsyncInvoke-Invoke-After", "3600")));
+        }
+
+        var done = await InvokeEventAsync(fn);
+        await fixture.Events.WaitAsync(done, InvocationEventKind.Completed);
+
+        using var first = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/invocations?function={fn}&limit=2", UriKind.Relative)));
+        var next = first.RootElement.GetProperty("next").GetString();
+        using var second = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/invocations?function={fn}&limit=2&next={next}", UriKind.Relative)));
+        using var pending = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/invocations?function={fn}&state=pending", UriKind.Relative)));
+        using var succeeded = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/invocations?function={fn}&state=succeeded", UriKind.Relative)));
+
+        var ids = first.RootElement.GetProperty("invocations").EnumerateArray().Concat(second.RootElement.GetProperty("invocations").EnumerateArray())
+            .Select(e => e.GetProperty("requestId").GetString()).ToList();
+        Assert.Equal([done, delayed[2], delayed[1], delayed[0]], ids);
+        Assert.Equal(delayed.AsEnumerable().Reverse(), pending.RootElement.GetProperty("invocations").EnumerateArray().Select(e => e.GetProperty("requestId").GetString()));
+        var only = Assert.Single(succeeded.RootElement.GetProperty("invocations").EnumerateArray());
+        Assert.Equal(("Succeeded", "Success"), (only.GetProperty("status").GetString(), only.GetProperty("condition").GetString()));
+        foreach (var id in delayed)
+        {
+            await _http.SendAsync(Request(HttpMethod.Delete, $"/invocations/{id}"));
+        }
+    }
+
+    [Theory]
+    [InlineData("/invocations", HttpStatusCode.BadRequest, "InvalidParameterValueException")]
+    [InlineData("/invocations?function=echo&state=sleeping", HttpStatusCode.BadRequest, "InvalidParameterValueException")]
+    [InlineData("/invocations?function=echo&limit=0", HttpStatusCode.BadRequest, "ValidationException")]
+    [InlineData("/invocations?function=echo&limit=many", HttpStatusCode.BadRequest, "InvalidParameterValueException")]
+    [InlineData("/invocations?function=echo&since=yesterday", HttpStatusCode.BadRequest, "InvalidParameterValueException")]
+    [InlineData("/invocations?function=echo&next=bm9wZQ", HttpStatusCode.BadRequest, "ValidationException")]
+    [InlineData("/invocations?function=not.valid", HttpStatusCode.BadRequest, "ValidationException")]
+    public async Task List_WithBadParameters_AnswersItsError(string path, HttpStatusCode status, string code) =>
+        await AssertErrorAsync(await _http.GetAsync(new Uri(path, UriKind.Relative)), status, code);
+
     private async Task<string> InvokeEventAsync(string function, params (string Name, string Value)[] headers)
     {
         var request = Invoke(function, "{}", "Event");
