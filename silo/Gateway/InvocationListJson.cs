@@ -23,45 +23,19 @@ internal static class InvocationListJson
                 w.WriteString("status", s.Phase.ToString());
                 w.WriteNumber("attempts", s.AttemptCount);
                 w.WriteString("receivedAt", s.ReceivedAt);
-                Time(w, "nextAttemptAt", s.NextAttemptAt);
-                Time(w, "completedAt", s.CompletedAt);
-                if (s.Condition is null)
-                {
-                    w.WriteNull("condition");
-                }
-                else
-                {
-                    w.WriteString("condition", s.Condition);
-                }
+                InvocationStatusJson.WriteTime(w, "nextAttemptAt", s.NextAttemptAt);
+                InvocationStatusJson.WriteTime(w, "completedAt", s.CompletedAt);
+                InvocationStatusJson.WriteText(w, "condition", s.Condition);
 
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
-            if (page.Next is null)
-            {
-                w.WriteNull("next");
-            }
-            else
-            {
-                w.WriteString("next", page.Next);
-            }
+            InvocationStatusJson.WriteText(w, "next", page.Next);
 
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void Time(Utf8JsonWriter w, string name, DateTimeOffset? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteString(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
     }
 }

@@ -31,15 +31,7 @@ internal static class InvocationStatusJson
             {
                 w.WriteString("redrivenAt", redriven);
             }
-            if (s.Condition is null)
-            {
-                w.WriteNull("condition");
-            }
-            else
-            {
-                w.WriteString("condition", s.Condition);
-            }
-
+            WriteText(w, "condition", s.Condition);
             if (s.LastError is null)
             {
                 w.WriteNull("lastError");
@@ -89,7 +81,21 @@ internal static class InvocationStatusJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    /// <summary>A string, or <c>null</c>.</summary>
+    internal static void WriteText(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    /// <summary>A time, or <c>null</c>: the status and the listing write their times alike.</summary>
+    internal static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
     {
         if (value is { } v)
         {
