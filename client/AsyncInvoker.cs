@@ -57,6 +57,12 @@ public sealed class AsyncInvoker : IAsyncInvoker
                         Payload = request.Payload,
                         TraceParent = request.TraceParent,
                         CallbackUrl = request.CallbackUrl,
+                        InvokeAfter = request.InvokeAfter,
+                        InvokeAt = request.InvokeAt,
+                        MaximumRetryAttempts = request.MaximumRetryAttempts,
+                        MaximumEventAgeInSeconds = request.MaximumEventAgeInSeconds,
+                        OnSuccess = request.OnSuccess,
+                        OnFailure = request.OnFailure,
                     },
                 }).WaitAsync(cancellationToken);
                 return new InvokeResponse { RequestId = requestId, StatusCode = 202, ExecutedVersion = outcome.QualifierOrThrow() };
@@ -86,6 +92,25 @@ public sealed class AsyncInvoker : IAsyncInvoker
         RequestIds.IsValid(requestId)
             ? _client.GetGrain<IInvocationGrain>(requestId).GetStatusAsync().WaitAsync(cancellationToken)
             : Task.FromResult<InvocationStatus?>(null);
+
+    public Task<InvocationStatus> CancelInvocationAsync(string requestId, bool notify = false, CancellationToken cancellationToken = default) =>
+        Invocation(requestId).CancelAsync(notify).WaitAsync(cancellationToken);
+
+    public Task<InvocationStatus> RetryInvocationAsync(string requestId, CancellationToken cancellationToken = default) =>
+        Invocation(requestId).RetryAsync().WaitAsync(cancellationToken);
+
+    public Task<InvocationPage> ListInvocationsAsync(InvocationQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        _ = ValidName(query.FunctionName);
+        return _client.GetGrain<IInvocationQueryGrain>(0).ListAsync(query).WaitAsync(cancellationToken);
+    }
+
+    public Task<bool> SetAsyncPausedAsync(string functionName, bool paused, CancellationToken cancellationToken = default) =>
+        Function(ValidName(functionName)).SetAsyncPausedAsync(paused).WaitAsync(cancellationToken);
+
+    public Task<bool> GetAsyncPausedAsync(string functionName, CancellationToken cancellationToken = default) =>
+        Function(ValidName(functionName)).GetAsyncPausedAsync().WaitAsync(cancellationToken);
 
     public Task<FunctionDefinition> CreateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default) =>
         Function(functionName).CreateAsync(input).WaitAsync(cancellationToken);
@@ -215,6 +240,16 @@ public sealed class AsyncInvoker : IAsyncInvoker
         _client.GetGrain<IEventBusGrain>(bus).ListRulesAsync().WaitAsync(cancellationToken);
 
     private IFunctionGrain Function(string name) => _client.GetGrain<IFunctionGrain>(name);
+
+    private IInvocationGrain Invocation(string requestId) => RequestIds.IsValid(requestId)
+        ? _client.GetGrain<IInvocationGrain>(requestId)
+        : throw ErrorCodes.NotFound($"Invocation not found: {requestId}");
+
+    private static string ValidName(string functionName) => SplitName(functionName, null) switch
+    {
+        (var name, null) => name,
+        _ => throw ErrorCodes.InvalidParameter("Pausing applies to a function, not to one of its qualifiers."),
+    };
 
     /// <summary>Accepts <c>name</c> or <c>name:qualifier</c>; a qualifier in both places must agree.</summary>
     private static (string Name, string? Qualifier) SplitName(string functionName, string? qualifier)

@@ -21,6 +21,33 @@ public interface IAsyncInvoker
     /// <summary>The status of an asynchronous invocation, or <c>null</c> when the id is unknown.</summary>
     Task<InvocationStatus?> GetInvocationAsync(string requestId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cancels an unfinished invocation: it ends with condition <c>Cancelled</c> (at once, or when its running attempt
+    /// returns, whose result is then not acted on). <paramref name="notify"/> sends the failure record to
+    /// <c>OnFailure</c> and the event to the dead-letter queue. <c>InvalidStateException</c> when it has ended,
+    /// <c>ResourceNotFoundException</c> for an unknown id.
+    /// </summary>
+    Task<InvocationStatus> CancelInvocationAsync(string requestId, bool notify = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a failed or cancelled invocation round again under the same request id, with a fresh retry budget and
+    /// event age. <c>InvalidStateException</c> unless it failed or was cancelled.
+    /// </summary>
+    Task<InvocationStatus> RetryInvocationAsync(string requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of a function's invocations, newest first, optionally of one phase and received since a moment; pass
+    /// the page's <see cref="InvocationPage.Next"/> in the next query to go on. A filtered page may come back short
+    /// with a token: each page examines a bounded part of the function's index.
+    /// </summary>
+    Task<InvocationPage> ListInvocationsAsync(InvocationQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses (<c>true</c>) or resumes a function's asynchronous processing: while paused, events are accepted and kept, none runs.</summary>
+    Task<bool> SetAsyncPausedAsync(string functionName, bool paused, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether a function's asynchronous processing is paused.</summary>
+    Task<bool> GetAsyncPausedAsync(string functionName, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a function; fails with <c>ResourceConflictException</c> when it exists.</summary>
     Task<FunctionDefinition> CreateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default);
 

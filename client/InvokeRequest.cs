@@ -26,4 +26,22 @@ public sealed class InvokeRequest
 
     /// <summary>W3C trace context to continue.</summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>For <c>Event</c>: start no earlier than this long after the accept (0 to 365 days).</summary>
+    public TimeSpan? InvokeAfter { get; init; }
+
+    /// <summary>For <c>Event</c>: start no earlier than this moment (not in the past, at most 365 days ahead).</summary>
+    public DateTimeOffset? InvokeAt { get; init; }
+
+    /// <summary>For <c>Event</c>: this event's own <c>MaximumRetryAttempts</c> (0 to 2).</summary>
+    public int? MaximumRetryAttempts { get; init; }
+
+    /// <summary>For <c>Event</c>: this event's own <c>MaximumEventAgeInSeconds</c> (60 to 21600).</summary>
+    public int? MaximumEventAgeInSeconds { get; init; }
+
+    /// <summary>For <c>Event</c>: this event's own <c>OnSuccess</c> destination.</summary>
+    public string? OnSuccess { get; init; }
+
+    /// <summary>For <c>Event</c>: this event's own <c>OnFailure</c> destination.</summary>
+    public string? OnFailure { get; init; }
 }

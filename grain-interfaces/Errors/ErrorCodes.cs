@@ -18,6 +18,9 @@ public static class ErrorCodes
     /// <summary>409: the resource exists already or is being changed.</summary>
     public const string ResourceConflict = "ResourceConflictException";
 
+    /// <summary>409: the invocation is not in a state that allows the operation (cancel a final one, retry a pending one).</summary>
+    public const string InvalidState = "InvalidStateException";
+
     /// <summary>412: the revision id sent is not the resource's current one.</summary>
     public const string PreconditionFailed = "PreconditionFailedException";
 
@@ -49,6 +52,9 @@ public static class ErrorCodes
 
     /// <summary>Creates a 409 <c>ResourceConflictException</c>.</summary>
     public static AsyncInvokeException Conflict(string message) => new(ResourceConflict, message);
+
+    /// <summary>Creates a 409 <c>InvalidStateException</c>.</summary>
+    public static AsyncInvokeException WrongState(string message) => new(InvalidState, message);
 
     /// <summary>Creates a 412 <c>PreconditionFailedException</c>.</summary>
     public static AsyncInvokeException StaleRevision(string message) => new(PreconditionFailed, message);

@@ -123,6 +123,14 @@ public interface IFunctionGrain : IGrainWithStringKey
     [Alias("ListEventInvokeConfigs"), ReadOnly]
     Task<EventInvokeConfigPage> ListEventInvokeConfigsAsync(string? marker, int? maxItems);
 
+    /// <summary>Pauses (<c>true</c>) or resumes the function's asynchronous processing; returns the setting now in force.</summary>
+    [Alias("SetAsyncPaused")]
+    Task<bool> SetAsyncPausedAsync(bool paused);
+
+    /// <summary>Whether the function's asynchronous processing is paused; fails with 404 when the function does not exist.</summary>
+    [Alias("GetAsyncPaused"), ReadOnly]
+    Task<bool> GetAsyncPausedAsync();
+
     /// <summary>Deletes the qualifier's event-invoke-config; fails with 404 when none is set.</summary>
     [Alias("DeleteEventInvokeConfig")]
     Task DeleteEventInvokeConfigAsync(string? qualifier);

@@ -36,6 +36,9 @@ public sealed record ResolvedFunction
     /// </summary>
     [Id(7)] public bool Routed { get; init; }
 
+    /// <summary>Whether the function's asynchronous processing is paused: accepts go on, no attempt starts.</summary>
+    [Id(8)] public bool AsyncPaused { get; init; }
+
     /// <summary>The version a weighted alias routed this invocation to, or <c>null</c> when there was no split.</summary>
     public string? RoutedVersion => Routed ? ExecutedVersion : null;
 

@@ -35,6 +35,24 @@ public interface IInvocationGrain : IGrainWithStringKey
     [Alias("Wake")]
     Task WakeAsync();
 
+    /// <summary>
+    /// Cancels the invocation: one waiting for its first attempt, a retry, a throttle or a resume ends at once with
+    /// condition <c>Cancelled</c>; one whose attempt is running ends <c>Cancelled</c> when that attempt returns (its
+    /// result is kept in the history, not acted on, and no retry follows). With <paramref name="notify"/> the failure
+    /// record goes to <c>OnFailure</c> and the event to the dead-letter queue, as for any failure.
+    /// </summary>
+    /// <exception cref="AsyncInvokeException"><c>ResourceNotFoundException</c> for an unknown id; <c>InvalidStateException</c> when it is final.</exception>
+    [Alias("Cancel"), AlwaysInterleave]
+    Task<InvocationStatus> CancelAsync(bool notify);
+
+    /// <summary>
+    /// Sends a failed or cancelled invocation round again under the same request id: attempts go on numbering, the
+    /// history marks the redrive, and the retry budget and event age start afresh.
+    /// </summary>
+    /// <exception cref="AsyncInvokeException"><c>ResourceNotFoundException</c> for an unknown id; <c>InvalidStateException</c> unless it failed or was cancelled.</exception>
+    [Alias("Retry")]
+    Task<InvocationStatus> RetryAsync();
+
     /// <summary>The current status, or <c>null</c> when no invocation has this id (or it was cleared).</summary>
     [Alias("GetStatus"), AlwaysInterleave]
     Task<InvocationStatus?> GetStatusAsync();

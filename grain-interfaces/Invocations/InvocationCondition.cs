@@ -14,4 +14,7 @@ public static class InvocationCondition
 
     /// <summary>The function's reserved concurrency is 0: no attempt was made.</summary>
     public const string ZeroReservedConcurrency = "ZeroReservedConcurrency";
+
+    /// <summary>An operator cancelled the invocation; no further attempt started.</summary>
+    public const string Cancelled = "Cancelled";
 }

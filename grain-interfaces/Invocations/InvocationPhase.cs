@@ -22,4 +22,10 @@ public enum InvocationPhase
 
     /// <summary>Final: the event failed (retries exhausted, too old, or zero concurrency).</summary>
     Failed = 5,
+
+    /// <summary>Final: cancelled by an operator before it could end otherwise (condition <c>Cancelled</c>).</summary>
+    Cancelled = 6,
+
+    /// <summary>Due, but held because the function's asynchronous processing is paused; it runs once resumed.</summary>
+    Paused = 7,
 }

@@ -45,6 +45,12 @@ public sealed record InvocationStatus
     /// <summary>Every attempt and throttle, oldest first.</summary>
     [Id(12)] public IReadOnlyList<AttemptRecord> History { get; init; } = [];
 
+    /// <summary>Whether a cancel was asked for while an attempt ran: the invocation ends <c>Cancelled</c> when it returns.</summary>
+    [Id(13)] public bool CancelRequested { get; init; }
+
+    /// <summary>When the invocation was last sent round again by a retry (redrive), if ever.</summary>
+    [Id(14)] public DateTimeOffset? RedrivenAt { get; init; }
+
     /// <summary>Whether the invocation has ended.</summary>
-    public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
+    public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed or InvocationPhase.Cancelled;
 }

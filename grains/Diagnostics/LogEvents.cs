@@ -28,6 +28,12 @@ internal static class LogEvents
     public const int AcceptStoreFailed = 2014;
     public const int StartFailed = 2015;
     public const int FunctionResolvedFromCache = 2016;
+    public const int Cancelled = 2017;
+    public const int CancelRequested = 2018;
+    public const int Redriven = 2019;
+    public const int HeldWhilePaused = 2020;
+    public const int AsyncPauseChanged = 2021;
+    public const int ResumeWakeFailed = 2022;
     public const int DestinationCycle = 1004;
 
     public const int CallbackDelivered = 2100;

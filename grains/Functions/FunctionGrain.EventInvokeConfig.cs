@@ -98,34 +98,12 @@ public sealed partial class FunctionGrain
 
     private async Task ValidateDestinationAsync(string? destination, bool onFailure)
     {
-        if (string.IsNullOrEmpty(destination))
-        {
-            return;
-        }
-
-        var address = FunctionValidation.ParseDestination(destination, onFailure, Name);
-        if (arns.ForeignArnProblem(destination) is { } foreign)
-        {
-            throw ErrorCodes.InvalidParameter(foreign);
-        }
-
-        if (address.Kind is DestinationKind.Webhook or DestinationKind.RabbitMq && guard.RefusalOf(address.Name) is { } refused)
-        {
-            throw ErrorCodes.InvalidParameter($"The destination {address.Shown} is refused: {refused}");
-        }
-
-        if (address.Kind != DestinationKind.Function)
+        if (await DestinationValidation.ValidateAsync(destination, onFailure, Name, arns, guard, GrainFactory) is not { Kind: DestinationKind.Function } address)
         {
             return;
         }
 
         var target = GrainFactory.GetGrain<IFunctionGrain>(address.Name);
-        if (await target.GetAsync() is null)
-        {
-            // Lambda's own words, which SDK users and tools match on; the ARN in them names the missing function.
-            throw ErrorCodes.InvalidParameter($"The destination ARN {destination} is invalid.");
-        }
-
         // A direct cycle (A -> B -> A) is allowed, and stopped at run time by the recursive-loop guard; say so.
         var back = (await target.ListEventInvokeConfigsAsync(null, FunctionLimits.MaxListItems)).Items
             .SelectMany(c => new[] { c.OnSuccess, c.OnFailure })

@@ -75,6 +75,7 @@ public sealed partial class FunctionGrain(
             Config = config,
             RecursiveLoop = state.State.RecursiveLoop,
             AdditionalVersion = AdditionalVersionOf(q),
+            AsyncPaused = state.State.AsyncPaused,
         });
     }
 

@@ -28,4 +28,7 @@ public sealed class FunctionState
 
     /// <summary>Resource-based policy statements by qualifier (<c>$LATEST</c> for the unqualified function).</summary>
     [Id(7)] public Dictionary<string, List<PermissionStatement>> Policies { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether asynchronous processing is paused: events are accepted and kept, no attempt starts.</summary>
+    [Id(8)] public bool AsyncPaused { get; set; }
 }

@@ -69,6 +69,8 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.TryAddSingleton<MemoryInvocationTable>();
         services.TryAddSingleton<IInvocationStore, MemoryInvocationStore>();
         services.AddSingleton<FunctionResolutionCache>();
+        services.AddSingleton<InvocationRequestValidation>();
+        services.AddSingleton<Invocations.Listing.InvocationLister>();
         services.AddSingleton<InvocationIngress>();
         services.AddSingleton<WakeUpPump>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());

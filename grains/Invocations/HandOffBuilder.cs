@@ -26,13 +26,16 @@ public static class HandOffBuilder
         }
 
         var deliveries = new List<Delivery>(2);
+        // A retried (redriven) invocation ends again: its hand-off gets ids of its own, so destinations that
+        // de-duplicate by id (a function destination derives its invocation from it) take the new end as new.
+        var round = state.RedrivenAt is { } redriven ? $"@{redriven.ToUnixTimeMilliseconds()}" : "";
         var success = state.Condition == InvocationCondition.Success;
         // An event the recursive-loop guard stopped hands over its record and raw event once, and nothing after it.
         var endsChain = state.LastError?.ErrorType == RecursiveInvocation;
         var destination = success ? function.Config?.OnSuccess : function.Config?.OnFailure;
         if (destination is not null && state.Record is not null && Delivery.To(destination, new DestinationMessage
         {
-            Id = $"{requestId}:{(success ? "success" : "failure")}",
+            Id = $"{requestId}{round}:{(success ? "success" : "failure")}",
             Body = state.Record,
             RequestId = requestId,
             Condition = state.Condition,
@@ -46,7 +49,7 @@ public static class HandOffBuilder
 
         if (!success && function.Definition.DeadLetterTarget is { } deadLetter && Delivery.To(deadLetter, new DestinationMessage
         {
-            Id = requestId + DestinationMessage.DeadLetterSuffix,
+            Id = requestId + round + DestinationMessage.DeadLetterSuffix,
             Body = Encoding.UTF8.GetString(state.Payload),
             RequestId = requestId,
             Condition = state.Condition,

@@ -23,6 +23,15 @@ public enum InvocationEventKind
 
     /// <summary>The retention period ended and the invocation was cleared.</summary>
     Cleared,
+
+    /// <summary>A due attempt was held because the function's asynchronous processing is paused.</summary>
+    Held,
+
+    /// <summary>A cancel was asked for while an attempt ran; the invocation ends Cancelled when it returns.</summary>
+    CancelRequested,
+
+    /// <summary>A failed or cancelled invocation was sent round again (retry).</summary>
+    Redriven,
 }
 
 /// <summary>One lifecycle event of an invocation.</summary>

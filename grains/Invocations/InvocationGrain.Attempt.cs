@@ -16,6 +16,18 @@ public sealed partial class InvocationGrain
             return;
         }
 
+        if (S.CancelRequested)
+        {
+            await FinishCancelledAsync(function);
+            return;
+        }
+
+        if (function.AsyncPaused)
+        {
+            await HoldWhilePausedAsync();
+            return;
+        }
+
         var limiter = function.Definition.ReservedConcurrency is null
             ? null
             : GrainFactory.GetGrain<IConcurrencyLimiterGrain>(S.FunctionName);
@@ -23,6 +35,14 @@ public sealed partial class InvocationGrain
             && !await limiter.TryAcquireAsync(RequestId, function.Definition.ReservedConcurrency!.Value, function.Definition.Timeout + TimeSpan.FromSeconds(30)))
         {
             await HoldBackAsync(function, new ErrorInfo(ErrorCodes.TooManyRequests, "Rate Exceeded."), null);
+            return;
+        }
+
+        if (S.CancelRequested)
+        {
+            // Cancelled while the limiter was asked: give the slot back and end without running.
+            await limiter!.ReleaseAsync(RequestId);
+            await FinishCancelledAsync(function);
             return;
         }
 
@@ -72,7 +92,7 @@ public sealed partial class InvocationGrain
         {
             var function = _resolvedAtAccept ?? await ResolveRoutedAsync();
             _resolvedAtAccept = null;
-            return function;
+            return S.Overrides is { } overrides ? overrides.ApplyTo(function) : function;
         }
         catch (AsyncInvokeException ex) when (ex.ErrorCode == ErrorCodes.ResourceNotFound)
         {
@@ -102,7 +122,7 @@ public sealed partial class InvocationGrain
     /// <summary>Ends the event instead of running it when it is too old, has zero concurrency or went round a loop.</summary>
     private async Task<bool> RefuseBeforeAttemptAsync(ResolvedFunction function)
     {
-        if (clock.UtcNow >= retries.Expiry(S.ReceivedAt, function.MaximumEventAge))
+        if (clock.UtcNow >= retries.Expiry(S.AgeOrigin, function.MaximumEventAge))
         {
             await FinishAsync(InvocationCondition.EventAgeExceeded, function);
             return true;
@@ -170,6 +190,22 @@ public sealed partial class InvocationGrain
             DueAt = dueAt,
         };
 
+        if (S.CancelRequested)
+        {
+            // Cancelled while it ran: the attempt joins the history, its result is not acted on, no retry follows.
+            if (result.Outcome is AttemptOutcome.Success or AttemptOutcome.FunctionError)
+            {
+                InvocationTransitions.CompleteAttempt(S, record, result.Error);
+            }
+            else
+            {
+                InvocationTransitions.GiveBackAttempt(S);
+            }
+
+            await FinishCancelledAsync(function);
+            return;
+        }
+
         switch (result.Outcome)
         {
             case AttemptOutcome.Success:
@@ -178,7 +214,7 @@ public sealed partial class InvocationGrain
                 break;
             case AttemptOutcome.FunctionError:
                 InvocationTransitions.CompleteAttempt(S, record, result.Error);
-                var verdict = retries.AfterFunctionError(S.AttemptCount, function.MaximumRetryAttempts, S.ReceivedAt, function.MaximumEventAge);
+                var verdict = retries.AfterFunctionError(S.AttemptCount - S.RetryBase, function.MaximumRetryAttempts, S.AgeOrigin, function.MaximumEventAge);
                 if (verdict.DueAt is { } due)
                 {
                     InvocationTransitions.ScheduleRetry(S, due);
@@ -205,7 +241,7 @@ public sealed partial class InvocationGrain
         AsyncInvokeInstruments.Throttles.Add(1, AsyncInvokeInstruments.Function(S.FunctionName));
         InvocationTransitions.HoldBack(S, error, clock.UtcNow);
         var maximumAge = function?.MaximumEventAge ?? TimeSpan.FromSeconds(FunctionLimits.MaxEventAgeSeconds);
-        var verdict = retries.AfterThrottle(S.ThrottleCount, retryAfter, S.ReceivedAt, maximumAge);
+        var verdict = retries.AfterThrottle(S.ThrottleCount - S.ThrottleBase, retryAfter, S.AgeOrigin, maximumAge);
         if (verdict.DueAt is { } due)
         {
             InvocationTransitions.ScheduleAfterThrottle(S, due);

@@ -17,8 +17,10 @@ public sealed partial class InvocationGrain
         ResolvedFunction? function,
         string? fallbackArn = null,
         byte[]? responsePayload = null,
-        bool functionError = false)
+        bool functionError = false,
+        bool handOff = true)
     {
+        _finishing = true;
         var now = clock.UtcNow;
         var record = InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
             RequestId,
@@ -41,7 +43,7 @@ public sealed partial class InvocationGrain
         InvocationTransitions.Finish(S, condition, now, now + _options.Retention, record, responsePayload);
         // The record and the dead-letter event are stored in the very write that makes the invocation final (its
         // outbox): the hand-off is never lost between two writes, nor repeated.
-        await SaveWithHandOffAsync(function);
+        await SaveWithHandOffAsync(handOff ? function : null);
         _timer.Cancel();
         DeactivateOnIdle();
 

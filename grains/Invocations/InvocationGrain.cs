@@ -53,6 +53,12 @@ public sealed partial class InvocationGrain(
     /// <summary>Where this activation last put the stored wake-up, when it knows (a claim by the index moves it unseen).</summary>
     private DateTimeOffset? _storedWakeAt;
 
+    /// <summary>Whether a turn of due work is in progress (a cancel interleaving with it asks instead of ending at once).</summary>
+    private bool _working;
+
+    /// <summary>Whether the invocation is being made final (a cancel interleaving then is too late).</summary>
+    private bool _finishing;
+
     private string RequestId => this.GetPrimaryKeyString();
 
     private InvocationState S => _state!;
@@ -152,9 +158,16 @@ public sealed partial class InvocationGrain(
 
     private async Task RunDueWorkAsync()
     {
+        _working = true;
         try
         {
             await RunDueWorkCoreAsync();
+            if (RecordExists && S.CancelRequested && !S.IsFinal && !_finishing)
+            {
+                // A cancel arrived while this turn was busy (resolving, waiting for the limiter, storing a retry):
+                // it ends here, once, instead of running on.
+                await FinishCancelledAsync();
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -162,6 +175,10 @@ public sealed partial class InvocationGrain(
             // activation so the next wake-up (the stored one survives) reloads what was actually stored.
             LogWakeUpFailed(logger, ex, RequestId);
             DeactivateOnIdle();
+        }
+        finally
+        {
+            _working = false;
         }
     }
 
@@ -172,6 +189,12 @@ public sealed partial class InvocationGrain(
             // Nothing stored under this id (a wake-up outliving its invocation, or a stray call): nothing to do. No
             // deactivation here: duplicate wake-ups queued behind this one would be forwarded from activation to
             // activation until Orleans rejects them; idle collection removes this empty activation.
+            return;
+        }
+
+        if (_finishing && !S.IsFinal)
+        {
+            // A cancel is making the invocation final right now: nothing else may start meanwhile.
             return;
         }
 
@@ -186,7 +209,7 @@ public sealed partial class InvocationGrain(
 
             if (S.RetainUntil is { } until && now >= until)
             {
-                await store.DeleteAsync(RequestId);
+                await store.DeleteAsync(RequestId, S.FunctionName);
                 LogCleared(logger, RequestId);
                 Publish(InvocationEventKind.Cleared, S.AttemptCount);
                 _state = null;
@@ -201,7 +224,7 @@ public sealed partial class InvocationGrain(
             return;
         }
 
-        if (S.NextAttemptAt is { } due && due > now)
+        if (S.NextAttemptAt is { } due && due > now && S.Phase != InvocationPhase.Paused)
         {
             // Early: a duplicate or a claimed backstop. Put the stored wake-up back where it belongs and keep waiting.
             await SaveAndWaitAsync(due);

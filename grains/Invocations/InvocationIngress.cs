@@ -26,6 +26,7 @@ public sealed partial class InvocationIngress
     private readonly ILogger<InvocationIngress> _logger;
     private readonly MicroBatcher<AcceptItem, AcceptOutcome> _batcher;
     private readonly FunctionResolutionCache _resolutions;
+    private readonly InvocationRequestValidation _validation;
     private int _startsInFlight;
 
     /// <summary>How long an accept waits for a function grain when it knows the function's last resolution.</summary>
@@ -39,8 +40,10 @@ public sealed partial class InvocationIngress
         IEnumerable<IInvocationObserver> observers,
         VersionRouter router,
         ILogger<InvocationIngress> logger,
-        FunctionResolutionCache resolutions)
+        FunctionResolutionCache resolutions,
+        InvocationRequestValidation validation)
     {
+        _validation = validation;
         _router = router;
         _resolutions = resolutions;
         _store = store;
@@ -64,6 +67,7 @@ public sealed partial class InvocationIngress
         var outcomes = new AcceptOutcome?[items.Count];
         var functions = await ResolveAsync(items);
         var now = _clock.UtcNow;
+        var requests = await NormalizeAsync(items, now, outcomes);
         var accepted = new InvocationRequest?[items.Count];
         var writes = new Task<bool>?[items.Count];
         var spans = new Activity?[items.Count];
@@ -71,7 +75,12 @@ public sealed partial class InvocationIngress
         var routed = new ResolvedFunction?[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            var (requestId, request) = (items[i].RequestId, items[i].Request);
+            if (outcomes[i] is not null)
+            {
+                continue;
+            }
+
+            var (requestId, request) = (items[i].RequestId, requests[i]);
             if (request.Payload.Length > _options.MaxAsyncPayloadBytes)
             {
                 outcomes[i] = AcceptOutcome.Refused(requestId, ErrorCodes.TooLarge($"Request must be smaller than {_options.MaxAsyncPayloadBytes} bytes for the Event invocation type."));
@@ -100,14 +109,25 @@ public sealed partial class InvocationIngress
             // Within the limit the first attempt starts from memory and the stored wake-up is a backstop a period
             // ahead. Past it (accepts outrunning attempts) the event waits in the index, due now, and the wake-up
             // pump starts it as capacity frees: memory stays bounded however fast events arrive.
-            var fromMemory = startFirstAttempts && Interlocked.Increment(ref _startsInFlight) <= _options.MaxStartsInFlight;
-            if (startFirstAttempts && !fromMemory)
+            // A delayed event waits in the index until it is due; an event of a paused function is stored held, so
+            // pausing costs an accept nothing more than its one write.
+            var state = InvocationState.Accepted(accepted[i]!, now, routed[i]!.RoutedVersion);
+            var later = state.NextAttemptAt > now;
+            var held = !later && routed[i]!.AsyncPaused;
+            if (held)
+            {
+                InvocationTransitions.Hold(state, now + _options.ReminderPeriod);
+            }
+
+            var fromMemory = !later && !held && startFirstAttempts && Interlocked.Increment(ref _startsInFlight) <= _options.MaxStartsInFlight;
+            if (startFirstAttempts && !later && !held && !fromMemory)
             {
                 Interlocked.Decrement(ref _startsInFlight);
             }
 
             startNow[i] = fromMemory;
-            writes[i] = _store.TryCreateAsync(requestId, InvocationState.Accepted(accepted[i]!, now, routed[i]!.RoutedVersion), fromMemory || !startFirstAttempts ? now + _options.ReminderPeriod : now);
+            var wakeAt = later || held ? state.NextAttemptAt!.Value : fromMemory || !startFirstAttempts ? now + _options.ReminderPeriod : now;
+            writes[i] = _store.TryCreateAsync(requestId, state, wakeAt);
         }
 
         for (var i = 0; i < items.Count; i++)
@@ -186,6 +206,34 @@ public sealed partial class InvocationIngress
         {
             Interlocked.Decrement(ref _startsInFlight);
         }
+    }
+
+    /// <summary>
+    /// Each item's request with its delay made absolute and its own settings checked; a refused one gets its outcome
+    /// here. Events without a delay or settings of their own (nearly all) pass untouched, with no work at all.
+    /// </summary>
+    private async Task<InvocationRequest[]> NormalizeAsync(IReadOnlyList<AcceptItem> items, DateTimeOffset now, AcceptOutcome?[] outcomes)
+    {
+        var requests = new InvocationRequest[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var request = requests[i] = items[i].Request;
+            if (!InvocationRequestValidation.HasExtras(request))
+            {
+                continue;
+            }
+
+            try
+            {
+                requests[i] = await _validation.NormalizeAsync(request, now);
+            }
+            catch (AsyncInvokeException ex)
+            {
+                outcomes[i] = AcceptOutcome.Refused(items[i].RequestId, ex);
+            }
+        }
+
+        return requests;
     }
 
     private async Task<Dictionary<(string, string?), Resolution>> ResolveAsync(IReadOnlyList<AcceptItem> items)

@@ -102,13 +102,21 @@ public static class InvocationRecordBuilder
             using var document = JsonDocument.ParseValue(ref reader);
             if (reader.BytesConsumed == payload.Length || IsTrailingWhitespace(payload, (int)reader.BytesConsumed))
             {
-                document.RootElement.WriteTo(writer);
+                // Written aside first: JSON the parser takes can still hold an escape no string can (a lone low
+                // surrogate, "\uDC00"), which fails only while writing, and must not leave the record half written.
+                var scratch = new System.Buffers.ArrayBufferWriter<byte>(payload.Length + 16);
+                using (var aside = new Utf8JsonWriter(scratch, writer.Options with { MaxDepth = maxDepth + 1 }))
+                {
+                    document.RootElement.WriteTo(aside);
+                }
+
+                writer.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
                 return;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Not JSON: embedded as a string below.
+            // Not JSON, or JSON with an escape no string can hold: embedded as a string below.
         }
 
         writer.WriteStringValue(Encoding.UTF8.GetString(payload));

@@ -39,7 +39,31 @@ public sealed class InvocationState
     /// <summary>The version a weighted alias routed this event to, so every attempt runs it; <c>null</c> without a split.</summary>
     [Id(20)] public string? RoutedVersion { get; set; }
 
-    public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed;
+    /// <summary>When the event's age is counted from: the accept, the delayed start, or the last redrive.</summary>
+    [Id(21)] public DateTimeOffset? AgeFrom { get; set; }
+
+    /// <summary>Attempts made before the last redrive: the retry budget counts only the ones after it.</summary>
+    [Id(22)] public int RetryBase { get; set; }
+
+    /// <summary>Throttles before the last redrive: the backoff starts again from its first step after one.</summary>
+    [Id(23)] public int ThrottleBase { get; set; }
+
+    /// <summary>A cancel asked for while an attempt ran; the invocation ends <c>Cancelled</c> when the attempt returns.</summary>
+    [Id(24)] public bool CancelRequested { get; set; }
+
+    /// <summary>Whether that cancel sends the failure record to <c>OnFailure</c> and the event to the dead-letter queue.</summary>
+    [Id(25)] public bool CancelNotifies { get; set; }
+
+    /// <summary>When the invocation was last redriven, if ever.</summary>
+    [Id(26)] public DateTimeOffset? RedrivenAt { get; set; }
+
+    /// <summary>This event's own settings over the event-invoke-config's (per-call overrides); <c>null</c> without any.</summary>
+    [Id(27)] public InvocationOverrides? Overrides { get; set; }
+
+    public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed or InvocationPhase.Cancelled;
+
+    /// <summary>The moment the event's age is measured from.</summary>
+    public DateTimeOffset AgeOrigin => AgeFrom ?? ReceivedAt;
 
     /// <summary>
     /// The state of a freshly accepted event. <paramref name="accepted"/> names the resolved function and qualifier
@@ -53,7 +77,10 @@ public sealed class InvocationState
         Payload = accepted.Payload,
         ReceivedAt = receivedAt,
         Phase = InvocationPhase.Pending,
-        NextAttemptAt = receivedAt,
+        // The ingress turned a delay into InvokeAt; a delayed event's age counts from when it is due to start.
+        NextAttemptAt = accepted.InvokeAt ?? receivedAt,
+        AgeFrom = accepted.InvokeAt,
+        Overrides = InvocationOverrides.Of(accepted),
         TraceParent = accepted.TraceParent,
         CallbackUrl = accepted.CallbackUrl,
         ChainDepth = accepted.ChainDepth,
@@ -75,5 +102,7 @@ public sealed class InvocationState
         Condition = Condition,
         Record = Record,
         History = [.. History],
+        CancelRequested = CancelRequested,
+        RedrivenAt = RedrivenAt,
     };
 }

@@ -9,7 +9,8 @@ namespace Orleans.AsyncInvoke.Invocations;
 ///    ▲                        │ ├──CompleteAttempt + ScheduleRetry──► WaitingForRetry ──BeginAttempt──► Running
 ///    │                        │ └──GiveBackAttempt + HoldBack───────► Throttled ──BeginAttempt──► Running
 ///    └──────Interrupt─────────┘ (the silo running the attempt was lost)
-/// Pending | WaitingForRetry | Throttled ──HoldBack──► Throttled;  any unfinished ──Finish──► Succeeded | Failed
+/// Pending | WaitingForRetry | Throttled ──HoldBack──► Throttled;  any unfinished ──Finish──► Succeeded | Failed | Cancelled
+/// any waiting ──Hold──► Paused (the function is paused) ──BeginAttempt──► Running;  Failed | Cancelled ──Redrive──► Pending
 /// </code>
 /// </summary>
 public static class InvocationTransitions
@@ -86,7 +87,12 @@ public static class InvocationTransitions
     public static void Finish(InvocationState state, string condition, DateTimeOffset now, DateTimeOffset retainUntil, string record, byte[]? responsePayload)
     {
         Require(state, !state.IsFinal, nameof(Finish));
-        state.Phase = condition == InvocationCondition.Success ? InvocationPhase.Succeeded : InvocationPhase.Failed;
+        state.Phase = condition switch
+        {
+            InvocationCondition.Success => InvocationPhase.Succeeded,
+            InvocationCondition.Cancelled => InvocationPhase.Cancelled,
+            _ => InvocationPhase.Failed,
+        };
         state.Condition = condition;
         state.CompletedAt = now;
         state.NextAttemptAt = null;
@@ -94,6 +100,33 @@ public static class InvocationTransitions
         state.Record = record;
         state.ResponsePayload = responsePayload;
         state.HandOffPending = false;
+    }
+
+    /// <summary>The attempt is due but the function is paused: the invocation waits for a resume, looking again at <paramref name="recheck"/>.</summary>
+    public static void Hold(InvocationState state, DateTimeOffset recheck) => Wait(state, InvocationPhase.Paused, recheck);
+
+    /// <summary>
+    /// A failed or cancelled invocation goes round again now: the history marks it, attempts go on numbering, and the
+    /// retry budget, the throttle backoff and the event age start afresh.
+    /// </summary>
+    public static void Redrive(InvocationState state, DateTimeOffset now)
+    {
+        Require(state, state.Phase is InvocationPhase.Failed or InvocationPhase.Cancelled && !state.HandOffPending, nameof(Redrive));
+        state.History.Add(new AttemptRecord { Attempt = state.AttemptCount, StartedAt = now, FinishedAt = now, Outcome = "Redriven", DueAt = now });
+        state.Phase = InvocationPhase.Pending;
+        state.PhaseBeforeAttempt = InvocationPhase.Pending;
+        state.RetryBase = state.AttemptCount;
+        state.ThrottleBase = state.ThrottleCount;
+        state.AgeFrom = now;
+        state.RedrivenAt = now;
+        state.NextAttemptAt = now;
+        state.Condition = null;
+        state.Record = null;
+        state.ResponsePayload = null;
+        state.CompletedAt = null;
+        state.RetainUntil = null;
+        state.CancelRequested = false;
+        state.CancelNotifies = false;
     }
 
     private static void Wait(InvocationState state, InvocationPhase phase, DateTimeOffset due)

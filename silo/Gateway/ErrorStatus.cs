@@ -8,7 +8,7 @@ internal static class ErrorStatus
     {
         ErrorCodes.ResourceNotFound => StatusCodes.Status404NotFound,
         ErrorCodes.InvalidParameterValue or ErrorCodes.Validation or ErrorCodes.InvalidEventPattern => StatusCodes.Status400BadRequest,
-        ErrorCodes.ResourceConflict => StatusCodes.Status409Conflict,
+        ErrorCodes.ResourceConflict or ErrorCodes.InvalidState => StatusCodes.Status409Conflict,
         ErrorCodes.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         ErrorCodes.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.TooManyRequests => StatusCodes.Status429TooManyRequests,

@@ -22,15 +22,16 @@ internal static class InvocationStatusJson
             w.WriteString("receivedAt", s.ReceivedAt);
             WriteTime(w, "nextAttemptAt", s.NextAttemptAt);
             WriteTime(w, "completedAt", s.CompletedAt);
-            if (s.Condition is null)
+            if (s.CancelRequested)
             {
-                w.WriteNull("condition");
-            }
-            else
-            {
-                w.WriteString("condition", s.Condition);
+                w.WriteBoolean("cancelRequested", true);
             }
 
+            if (s.RedrivenAt is { } redriven)
+            {
+                w.WriteString("redrivenAt", redriven);
+            }
+            WriteText(w, "condition", s.Condition);
             if (s.LastError is null)
             {
                 w.WriteNull("lastError");
@@ -80,7 +81,21 @@ internal static class InvocationStatusJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    /// <summary>A string, or <c>null</c>.</summary>
+    internal static void WriteText(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    /// <summary>A time, or <c>null</c>: the status and the listing write their times alike.</summary>
+    internal static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
     {
         if (value is { } v)
         {

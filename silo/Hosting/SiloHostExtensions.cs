@@ -108,6 +108,7 @@ public static partial class SiloHostExtensions
         app.UseAsyncInvokeAuthentication();
         app.MapLambdaApi();
         app.MapEntryPoints();
+        app.MapControl();
         app.MapQueues();
         app.MapAwsServices();
         app.MapRouting();

@@ -78,6 +78,11 @@ public static class AccessPolicy
         ["POST /async-function/{function}"] = Bearer(Permission.Invoke, "asyncinvoke:InvokeFunction"),
         ["POST /v2/{projectId}/fgs/functions/{functionUrn}/invocations-async"] = Bearer(Permission.Invoke, "asyncinvoke:InvokeFunction"),
         ["GET /invocations/{requestId}"] = Bearer(Permission.Read, "asyncinvoke:GetInvocation"),
+        ["GET /invocations"] = Bearer(Permission.Read, "asyncinvoke:ListInvocations"),
+        ["DELETE /invocations/{requestId}"] = Bearer(Permission.Manage, "asyncinvoke:CancelInvocation"),
+        ["POST /invocations/{requestId}/retry"] = Bearer(Permission.Manage, "asyncinvoke:RetryInvocation"),
+        ["GET /functions/{name}/async"] = Bearer(Permission.Read, "asyncinvoke:GetAsyncProcessing"),
+        ["PUT /functions/{name}/async"] = Bearer(Permission.Manage, "asyncinvoke:PutAsyncProcessing"),
 
         ["GET /queues"] = Bearer(Permission.Read, "asyncinvoke:ListQueues"),
         ["POST /queues/{name}/messages"] = Bearer(Permission.Manage, "asyncinvoke:SendMessage"),

@@ -23,8 +23,16 @@ public interface IInvocationStore
     /// </summary>
     Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null);
 
-    /// <summary>Removes the state and its wake-up.</summary>
-    Task DeleteAsync(string requestId);
+    /// <summary>Removes the state, its wake-up and (given its function) its entry in the function's listing index.</summary>
+    Task DeleteAsync(string requestId, string? functionName = null);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> entries of <paramref name="functionName"/>'s listing index (every stored
+    /// invocation, by received time), newest first: those received at or before <paramref name="beforeMs"/> (Unix ms),
+    /// skipping the first <paramref name="skip"/> of them, each with its state (<c>null</c> when it was cleared meanwhile).
+    /// The index entry is stored in the write that creates the invocation and removed with it.
+    /// </summary>
+    Task<IReadOnlyList<IndexedInvocation>> ListAsync(string functionName, long beforeMs, int skip, int count);
 
     /// <summary>
     /// Takes up to <paramref name="max"/> invocations whose wake-up is due at <paramref name="now"/> and moves each
@@ -39,6 +47,9 @@ public interface IInvocationStore
 
 /// <summary>Deliveries stored with an invocation's write, due at <paramref name="DueAt"/>.</summary>
 public sealed record Outbox(IReadOnlyList<Destinations.Delivery> Deliveries, DateTimeOffset DueAt);
+
+/// <summary>One entry of a function's listing index.</summary>
+public sealed record IndexedInvocation(string RequestId, long ReceivedAtMs, InvocationState? State);
 
 /// <summary>The unfinished work in the store.</summary>
 /// <param name="Pending">Invocations not final yet (accepted, running, waiting for a retry or after a throttle).</param>

@@ -25,6 +25,12 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
             }
 
             Put(requestId, bytes, wakeAt, !state.IsFinal);
+            if (!table.ByFunction.TryGetValue(state.FunctionName, out var index))
+            {
+                table.ByFunction[state.FunctionName] = index = new SortedSet<(long, string)>();
+            }
+
+            index.Add((state.ReceivedAt.ToUnixTimeMilliseconds(), requestId));
             return Task.FromResult(true);
         }
     }
@@ -59,14 +65,61 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
         return Task.CompletedTask;
     }
 
-    public Task DeleteAsync(string requestId)
+    public Task DeleteAsync(string requestId, string? functionName = null)
     {
+        byte[]? bytes;
         lock (_lock)
         {
+            bytes = _entries.TryGetValue(requestId, out var entry) ? entry.State : null;
             Remove(requestId);
         }
 
+        if (functionName is not null && bytes is not null)
+        {
+            var receivedAt = serializer.Deserialize(bytes)!.ReceivedAt.ToUnixTimeMilliseconds();
+            lock (_lock)
+            {
+                if (table.ByFunction.TryGetValue(functionName, out var index))
+                {
+                    index.Remove((receivedAt, requestId));
+                }
+            }
+        }
+
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<IndexedInvocation>> ListAsync(string functionName, long beforeMs, int skip, int count)
+    {
+        var found = new List<(long At, string Id, byte[]? State)>(count);
+        lock (_lock)
+        {
+            if (table.ByFunction.TryGetValue(functionName, out var index) && index.Count > 0)
+            {
+                var view = beforeMs == long.MaxValue ? index : index.GetViewBetween((long.MinValue, ""), (beforeMs + 1, ""));
+                foreach (var (at, id) in view.Reverse())
+                {
+                    if (at > beforeMs)
+                    {
+                        continue;
+                    }
+
+                    if (skip-- > 0)
+                    {
+                        continue;
+                    }
+
+                    found.Add((at, id, _entries.TryGetValue(id, out var entry) ? entry.State : null));
+                    if (found.Count == count)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<IndexedInvocation>>(
+            [.. found.Select(f => new IndexedInvocation(f.Id, f.At, f.State is null ? null : serializer.Deserialize(f.State)))]);
     }
 
     public Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max)
@@ -139,6 +192,9 @@ public sealed class MemoryInvocationTable
     internal Dictionary<string, Entry> Entries { get; } = new(StringComparer.Ordinal);
 
     internal SortedSet<(long WakeAt, string RequestId)> WakeUps { get; } = new();
+
+    /// <summary>Each function's listing index: its request ids by received time (Unix ms).</summary>
+    internal Dictionary<string, SortedSet<(long ReceivedAt, string RequestId)>> ByFunction { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The deliveries stored beside the invocations (an invocation's final write appends its outbox here).</summary>
     public Destinations.Storage.MemoryDeliveryTable Deliveries { get; } = new();

@@ -21,6 +21,7 @@ public sealed class RedisInvocationStore(
     private const string CreateScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
           redis.call('ZADD', KEYS[ARGV[4] == '1' and 2 or 3], ARGV[2], ARGV[3])
+          redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
           return 1
         end
         return 0
@@ -50,6 +51,7 @@ public sealed class RedisInvocationStore(
         redis.call('DEL', KEYS[1])
         redis.call('ZREM', KEYS[2], ARGV[1])
         redis.call('ZREM', KEYS[3], ARGV[1])
+        if KEYS[4] then redis.call('ZREM', KEYS[4], ARGV[1]) end
         return 1
         """;
 
@@ -77,8 +79,8 @@ public sealed class RedisInvocationStore(
     public async Task<bool> TryCreateAsync(string requestId, InvocationState state, DateTimeOffset wakeAt)
     {
         var result = await Database.ScriptEvaluateAsync(CreateScript,
-            [Key(requestId), Pending, Finished],
-            [serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1"]);
+            [Key(requestId), Pending, Finished, IndexKey(state.FunctionName)],
+            [serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1", state.ReceivedAt.ToUnixTimeMilliseconds()]);
         return (long)result == 1;
     }
 
@@ -103,8 +105,31 @@ public sealed class RedisInvocationStore(
         return Database.ScriptEvaluateAsync(WriteWithOutboxScript, [Key(requestId), Pending, Finished], [.. args]);
     }
 
-    public Task DeleteAsync(string requestId) =>
-        Database.ScriptEvaluateAsync(DeleteScript, [Key(requestId), Pending, Finished], [requestId]);
+    public Task DeleteAsync(string requestId, string? functionName = null) =>
+        Database.ScriptEvaluateAsync(DeleteScript,
+            functionName is null ? [Key(requestId), Pending, Finished] : [Key(requestId), Pending, Finished, IndexKey(functionName)],
+            [requestId]);
+
+    public async Task<IReadOnlyList<IndexedInvocation>> ListAsync(string functionName, long beforeMs, int skip, int count)
+    {
+        var entries = await Database.SortedSetRangeByScoreWithScoresAsync(
+            IndexKey(functionName), double.NegativeInfinity, beforeMs == long.MaxValue ? double.PositiveInfinity : beforeMs,
+            Exclude.None, Order.Descending, skip, count);
+        if (entries.Length == 0)
+        {
+            return [];
+        }
+
+        var states = await Database.StringGetAsync([.. entries.Select(e => Key((string)e.Element!))]);
+        var page = new IndexedInvocation[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            byte[]? bytes = states[i];
+            page[i] = new IndexedInvocation((string)entries[i].Element!, (long)entries[i].Score, bytes is null ? null : serializer.Deserialize(bytes));
+        }
+
+        return page;
+    }
 
     public async Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max)
     {
@@ -128,4 +153,7 @@ public sealed class RedisInvocationStore(
     private IDatabase Database => redis.GetDatabase();
 
     private RedisKey Key(string requestId) => _prefix + "inv:" + requestId;
+
+    /// <summary>The function's listing index: a sorted set of its request ids by received time (Unix ms).</summary>
+    private RedisKey IndexKey(string functionName) => _prefix + "idx:fn:" + functionName;
 }

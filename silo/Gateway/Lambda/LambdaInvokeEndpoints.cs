@@ -128,14 +128,14 @@ internal static class LambdaInvokeEndpoints
 
         requestId ??= key.Length > 0 ? IdempotentRequestId(name, key) : RequestIds.New();
         var traceParent = http.Request.Headers["traceparent"].ToString();
-        await http.RequestServices.GetRequiredService<InvocationIngress>().AcceptAsync(requestId, new InvocationRequest
+        await http.RequestServices.GetRequiredService<InvocationIngress>().AcceptAsync(requestId, InvocationHeaders.Apply(http.Request, new InvocationRequest
         {
             FunctionName = name,
             Qualifier = qualifier,
             Payload = payload,
             TraceParent = string.IsNullOrEmpty(traceParent) ? null : traceParent,
             CallbackUrl = callbackUrl,
-        });
+        }));
         return requestId;
     }
 

@@ -9,7 +9,7 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 
 /// <summary>The Redis profile's store against a real redis-server: the same conformance suite as the memory store.</summary>
 [Trait("Category", "Integration")]
-public sealed class RedisInvocationStoreTests(RedisFixture fixture) : InvocationStoreConformance, IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class RedisInvocationStoreTests(RedisFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : InvocationStoreConformance, IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private ConnectionMultiplexer _redis = null!;
     private IInvocationStore _store = null!;
@@ -38,5 +38,23 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture) : Invocation
         var db = _redis.GetDatabase();
         Assert.True(await db.KeyExistsAsync($"asyncinvoke:layout:inv:{id}"));
         Assert.Equal(1234, await db.SortedSetScoreAsync("asyncinvoke:layout:wake:pending", id));
+    }
+
+    [Fact]
+    public async Task ListingIndex_CostsAboutOneSortedSetEntryPerInvocation()
+    {
+        const int Count = 10_000;
+        var cluster = Options.Create(new ClusterOptions { ServiceId = $"index-{Guid.NewGuid():N}" });
+        var store = new RedisInvocationStore(_redis, CreateSerializer(), cluster, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), cluster));
+        var ids = Enumerable.Range(0, Count).Select(_ => Orleans.AsyncInvoke.Invocations.RequestIds.New()).ToArray();
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_767_225_600_000);
+        await Task.WhenAll(ids.Select((id, i) => store.TryCreateAsync(id, Orleans.AsyncInvoke.Invocations.InvocationState.Accepted(
+            new() { FunctionName = "measured", Qualifier = "$LATEST", Payload = [] }, at.AddMilliseconds(i)), at.AddYears(1))));
+
+        var bytes = (long)await _redis.GetDatabase().ExecuteAsync("MEMORY", "USAGE", $"asyncinvoke:{cluster.Value.ServiceId}:idx:fn:measured", "SAMPLES", "0");
+
+        var perInvocation = (double)bytes / Count;
+        output.WriteLine($"listing index: {bytes} bytes for {Count} invocations, {perInvocation:0.0} bytes each");
+        Assert.InRange(perInvocation, 40, 200);
     }
 }

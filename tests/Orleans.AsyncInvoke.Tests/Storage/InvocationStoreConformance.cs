@@ -131,6 +131,79 @@ public abstract class InvocationStoreConformance
         Assert.Equal(3, claimed.Count);
     }
 
+    [Fact]
+    public async Task List_PagesNewestFirstThroughSharedMillisecondsWithoutRepeatsOrGaps()
+    {
+        var fn = $"list-{Guid.NewGuid():N}";
+        var created = await CreateManyAsync(fn, 2_500, perMillisecond: 7);
+        var lister = new Orleans.AsyncInvoke.Invocations.Listing.InvocationLister(Store);
+
+        var seen = new List<InvocationSummary>();
+        string? next = null;
+        var pages = 0;
+        do
+        {
+            var page = await lister.ListAsync(new InvocationQuery { FunctionName = fn, Limit = 100, Next = next });
+            Assert.True(page.Items.Count <= 100, $"A page of limit 100 held {page.Items.Count}.");
+            seen.AddRange(page.Items);
+            next = page.Next;
+            pages++;
+        }
+        while (next is not null);
+
+        Assert.Equal(created.Count, seen.Count);
+        Assert.Equal(created.Count, seen.Select(s => s.RequestId).Distinct().Count());
+        Assert.True(seen.Zip(seen.Skip(1)).All(p => p.First.ReceivedAt >= p.Second.ReceivedAt), "Expected newest first.");
+        Assert.InRange(pages, 25, 26);
+    }
+
+    [Fact]
+    public async Task List_WithAPhaseAndSince_ReturnsOnlyMatchingInvocations()
+    {
+        var fn = $"filter-{Guid.NewGuid():N}";
+        var ids = await CreateManyAsync(fn, 300, perMillisecond: 1);
+        for (var i = 0; i < ids.Count; i += 3)
+        {
+            var state = (await Store.ReadAsync(ids[i]))!;
+            state.Phase = InvocationPhase.Failed;
+            await Store.WriteAsync(ids[i], state, T0.AddDays(1));
+        }
+
+        var lister = new Orleans.AsyncInvoke.Invocations.Listing.InvocationLister(Store);
+        var failed = await lister.ListAsync(new InvocationQuery { FunctionName = fn, Phase = InvocationPhase.Failed, Limit = 1000 });
+        var recent = await lister.ListAsync(new InvocationQuery { FunctionName = fn, Since = T0.AddMilliseconds(250), Limit = 1000 });
+
+        Assert.Equal(100, failed.Items.Count);
+        Assert.All(failed.Items, s => Assert.Equal(InvocationPhase.Failed, s.Phase));
+        Assert.Null(failed.Next);
+        Assert.Equal(50, recent.Items.Count);
+        Assert.All(recent.Items, s => Assert.True(s.ReceivedAt >= T0.AddMilliseconds(250)));
+        Assert.Null(recent.Next);
+    }
+
+    [Fact]
+    public async Task Delete_WithItsFunction_RemovesItsListingEntry()
+    {
+        var fn = $"gone-{Guid.NewGuid():N}";
+        var ids = await CreateManyAsync(fn, 3, perMillisecond: 1);
+
+        await Store.DeleteAsync(ids[1], fn);
+
+        var listed = await Store.ListAsync(fn, long.MaxValue, 0, 10);
+        Assert.Equal([ids[2], ids[0]], listed.Select(e => e.RequestId));
+    }
+
+    /// <summary>Creates <paramref name="count"/> invocations of <paramref name="function"/>, <paramref name="perMillisecond"/> received in each millisecond from T0.</summary>
+    protected async Task<IReadOnlyList<string>> CreateManyAsync(string function, int count, int perMillisecond)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => NewId()).ToArray();
+        var writes = ids.Select((id, i) => Store.TryCreateAsync(id,
+            InvocationState.Accepted(new InvocationRequest { FunctionName = function, Qualifier = "$LATEST", Payload = [] }, T0.AddMilliseconds(i / perMillisecond)),
+            T0.AddYears(10)));
+        await Task.WhenAll(writes);
+        return ids;
+    }
+
     private static string NewId() => RequestIds.New();
 
     private static InvocationState State(string function, byte[] payload) =>
