@@ -147,11 +147,12 @@ public sealed class InvocationControlRouteTests(GatewayFixture fixture)
         using var pending = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/invocations?function={fn}&state=pending", UriKind.Relative)));
         using var succeeded = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/invocations?function={fn}&state=succeeded", UriKind.Relative)));
 
-        var ids = first.RootElement.GetProperty("invocations").EnumerateArray().Concat(second.RootElement.GetProperty("invocations").EnumerateArray())
-            .Select(e => e.GetProperty("requestId").GetString()).ToList();
+        var listed = first.RootElement.GetProperty("invocations").EnumerateArray().Concat(second.RootElement.GetProperty("invocations").EnumerateArray()).ToList();
+        var ids = listed.Select(e => e.GetProperty("requestId").GetString()).ToList();
+        var received = listed.Select(e => e.GetProperty("receivedAt").GetDateTimeOffset()).ToList();
         // Newest first; invocations received in the same millisecond have no order among themselves.
-        Assert.Equal(done, ids[0]);
-        Assert.Equal(delayed.Order(), ids.Skip(1).Order());
+        Assert.Equal(received.OrderDescending(), received);
+        Assert.Equal(delayed.Append(done).Order(), ids.Order());
         Assert.Equal(delayed.Order(), pending.RootElement.GetProperty("invocations").EnumerateArray().Select(e => e.GetProperty("requestId").GetString()).Order());
         var only = Assert.Single(succeeded.RootElement.GetProperty("invocations").EnumerateArray());
         Assert.Equal(("Succeeded", "Success"), (only.GetProperty("status").GetString(), only.GetProperty("condition").GetString()));
