@@ -16,4 +16,12 @@ public interface IQueueDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Every queue name, ordered.</summary>
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<string>> ListAsync();
+
+    /// <summary>Forgets a queue name (the queue was deleted).</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string name);
+
+    /// <summary>Whether the name is recorded.</summary>
+    [Alias("Contains"), ReadOnly]
+    Task<bool> ContainsAsync(string name);
 }

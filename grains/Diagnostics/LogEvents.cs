@@ -56,6 +56,7 @@ internal static class LogEvents
 
     public const int LambdaGatewayFailure = 3000;
     public const int GatewayFailure = 3001;
+    public const int AwsServiceFailure = 3002;
 
     public const int AuthenticationRefused = 3100;
     public const int AccessDenied = 3101;

@@ -3,6 +3,7 @@ using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Hosting;
 using Orleans.AsyncInvoke.Silo.Gateway;
+using Orleans.AsyncInvoke.Silo.Gateway.Aws;
 using Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 using Orleans.AsyncInvoke.Silo.Security;
 
@@ -108,6 +109,7 @@ public static partial class SiloHostExtensions
         app.MapLambdaApi();
         app.MapEntryPoints();
         app.MapQueues();
+        app.MapAwsServices();
         app.MapRouting();
         app.MapAsyncInvokeTelemetry();
         app.MapGet("/healthz", () => Results.Text("ok"));

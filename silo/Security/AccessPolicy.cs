@@ -14,6 +14,13 @@ public enum Surface
 
     /// <summary>Every other route: <c>Authorization: Bearer &lt;key&gt;</c>, or a SigV4 signature.</summary>
     Bearer,
+
+    /// <summary>
+    /// The AWS services on <c>POST /</c> (SQS; SNS and EventBridge to come): Signature Version 4 scoped to one of
+    /// <see cref="AccessPolicy.AwsServiceNames"/> and this runtime's region (a bearer API key also works). Errors come
+    /// in the service's protocol.
+    /// </summary>
+    Aws,
 }
 
 /// <summary>What one route needs: how callers authenticate, the permission, and the action named when it is denied.</summary>
@@ -87,7 +94,15 @@ public static class AccessPolicy
         ["GET /eventbuses/{bus}/rules"] = Bearer(Permission.Read, "asyncinvoke:ListRules"),
         ["PUT /eventbuses/{bus}/rules/{rule}"] = Bearer(Permission.Manage, "asyncinvoke:PutRule"),
         ["DELETE /eventbuses/{bus}/rules/{rule}"] = Bearer(Permission.Manage, "asyncinvoke:DeleteRule"),
+
+        // One route for every operation of the AWS services: the weakest permission here, and each operation checks
+        // its own (SQS: reads need read, receive/delete/change visibility consume, the rest manage).
+        ["POST /"] = new(Surface.Aws, Permission.Read, "aws:CallService"),
+        ["POST " + Gateway.Aws.AwsServiceEndpoint.QueueUrlPattern] = new(Surface.Aws, Permission.Read, "aws:CallService"),
     };
+
+    /// <summary>The services a SigV4 signature on <see cref="Surface.Aws"/> may be scoped to.</summary>
+    public static readonly IReadOnlySet<string> AwsServiceNames = new HashSet<string>(StringComparer.Ordinal) { "sqs", "sns", "events" };
 
     /// <summary>The rule of a route (<c>METHOD /pattern</c>), or <c>null</c> when the route is not listed.</summary>
     public static AccessRule? Find(string method, string pattern) =>

@@ -1,4 +1,5 @@
 using Orleans.AsyncInvoke.Silo.Gateway;
+using Orleans.AsyncInvoke.Silo.Gateway.Aws;
 using Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 
 namespace Orleans.AsyncInvoke.Silo.Security;
@@ -21,7 +22,12 @@ internal static class AuthErrors
     }
 
     public static Refusal Refuse(AccessRule rule, int status, string code, string message) =>
-        new(code, rule.Surface == Surface.Lambda ? new LambdaErrorResult(code, status, message) : GatewayErrorFilter.Error(status, code, message), null);
+        new(code, rule.Surface switch
+        {
+            Surface.Lambda => new LambdaErrorResult(code, status, message),
+            Surface.Aws => new AwsAuthErrorResult(status, code, message),
+            _ => GatewayErrorFilter.Error(status, code, message),
+        }, null);
 
     /// <summary>401 with a bearer challenge (RFC 6750) on the routes that take API keys.</summary>
     public static Refusal Unauthorized(AccessRule rule, string message, bool invalidToken) =>

@@ -107,7 +107,7 @@ internal sealed partial class GatewayAuthentication(
             }
         }
 
-        if (rule.Surface == Surface.Lambda)
+        if (rule.Surface is Surface.Lambda or Surface.Aws)
         {
             return authorization.Length == 0
                 ? (null, AuthErrors.Refuse(rule, 403, "MissingAuthenticationTokenException", "Missing Authentication Token"))
@@ -182,7 +182,13 @@ internal sealed partial class GatewayAuthentication(
             return (null, AuthErrors.Refuse(rule, 403, "InvalidSignatureException", "Credential should be scoped to correct service: 'lambda'."));
         }
 
-        if (rule.Surface == Surface.Lambda && signature.Region != runtime.Value.Region)
+        if (rule.Surface == Surface.Aws && !AccessPolicy.AwsServiceNames.Contains(signature.Service))
+        {
+            return (null, AuthErrors.Refuse(rule, 403, "InvalidSignatureException",
+                $"Credential should be scoped to correct service: one of '{string.Join("', '", AccessPolicy.AwsServiceNames.Order(StringComparer.Ordinal))}'."));
+        }
+
+        if (rule.Surface is Surface.Lambda or Surface.Aws && signature.Region != runtime.Value.Region)
         {
             return (null, AuthErrors.Refuse(rule, 403, "InvalidSignatureException", $"Credential should be scoped to a valid region. This endpoint serves '{runtime.Value.Region}'."));
         }

@@ -16,8 +16,16 @@ internal sealed class QueueAdapter(IGrainFactory grains) : IDestinationAdapter
     public async Task<IReadOnlyList<Delivery>> DeliverAsync(DestinationAddress address, IReadOnlyList<DestinationMessage> messages, CancellationToken cancellationToken)
     {
         await grains.GetGrain<IQueueGrain>(address.Name)
-            .SendBatchAsync([.. messages.Select(m => new QueueSend(m.Body, m.Attributes, m.Id))])
+            .SendBatchAsync([.. messages.Select(m => new QueueSend(m.Body, m.Attributes, m.Id) { AttributeTypes = TypesOf(m) })])
             .WaitAsync(cancellationToken);
         return [];
     }
+
+    /// <summary>Lambda's dead-letter messages carry <c>ErrorCode</c> as a Number attribute, the others as Strings.</summary>
+    private static IReadOnlyDictionary<string, string>? TypesOf(DestinationMessage message) =>
+        message.Id.EndsWith(DestinationMessage.DeadLetterSuffix, StringComparison.Ordinal) && message.Attributes.ContainsKey("ErrorCode")
+            ? DeadLetterTypes
+            : null;
+
+    private static readonly IReadOnlyDictionary<string, string> DeadLetterTypes = new Dictionary<string, string> { ["ErrorCode"] = "Number" };
 }

@@ -16,5 +16,15 @@ public sealed class QueueDirectoryGrain(
         }
     }
 
+    public async Task RemoveAsync(string name)
+    {
+        if (state.State.Names.Remove(name))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<bool> ContainsAsync(string name) => Task.FromResult(state.State.Names.Contains(name));
+
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Names]);
 }

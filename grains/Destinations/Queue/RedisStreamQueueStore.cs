@@ -8,188 +8,230 @@ using StackExchange.Redis;
 namespace Orleans.AsyncInvoke.Destinations.Queue;
 
 /// <summary>
-/// Queues of the Redis profile: one Redis Stream per queue (<c>asyncinvoke:&lt;service&gt;:queue:&lt;name&gt;</c>),
-/// with the visibility and receipt of each received message in a hash beside it. Only the queue's grain calls it,
-/// so its read-then-write steps never race.
+/// Queues of the Redis profile: one Redis Stream per queue (<c>asyncinvoke:&lt;service&gt;:queue:&lt;name&gt;</c>) holds
+/// the messages; beside it, sharing its hash slot, a sorted set of every message by the time it becomes visible, one of
+/// delayed messages not yet due, a hash of each received message's receive count and receipt, and the deduplication
+/// ids taken within the window. A receive reads the index, never the stream from its head, so visible messages behind
+/// any number of hidden ones are found at once. Each operation is one script; only the queue's grain calls it.
 /// </summary>
-public sealed class RedisStreamQueueStore(IConnectionMultiplexer redis, IOptions<ClusterOptions> cluster, TimeProvider time, IOptions<Hosting.AsyncInvokeOptions>? options = null)
+public sealed partial class RedisStreamQueueStore(IConnectionMultiplexer redis, IOptions<ClusterOptions> cluster, TimeProvider time, IOptions<Hosting.AsyncInvokeOptions>? options = null)
 {
     /// <summary>
-    /// Appends the messages whose deduplication id was not seen within the horizon. KEYS: the stream, the sorted set of
-    /// ids seen (score: when, Unix ms). ARGV: now, the horizon's start, then (id or empty, body, attributes) per message.
-    /// Returns each new message's stream id, or an empty string for a repeat.
+    /// How long a deduplication id is remembered: as long as a finished invocation (whose record it names) is kept.
+    /// Ids older than that are dropped on the next send, so the memory of ids stays bounded.
     /// </summary>
-    private const string SendOnceScript = """
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2])
-        local ids = {}
-        for i = 3, #ARGV, 3 do
-          local id = ARGV[i]
-          if id ~= '' and redis.call('ZSCORE', KEYS[2], id) then
-            ids[#ids + 1] = ''
-          else
-            ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'body', ARGV[i + 1], 'attributes', ARGV[i + 2])
-            if id ~= '' then
-              redis.call('ZADD', KEYS[2], ARGV[1], id)
-            end
-          end
-        end
-        return ids
-        """;
-
-    /// <summary>How long a deduplication id is remembered: as long as a finished invocation (whose record it names) is kept.</summary>
     private readonly TimeSpan _horizon = options?.Value.Retention ?? TimeSpan.FromHours(24);
 
-    private const int PageSize = 500;
-    private const int MaxPages = 20;
     private readonly string _prefix = $"asyncinvoke:{cluster.Value.ServiceId}:queue:";
 
     /// <summary>The stream key of a queue.</summary>
     public string StreamKey(string queue) => _prefix + queue;
 
-    public async Task<string> SendAsync(string queue, string body, IReadOnlyDictionary<string, string>? attributes, string? deduplicationId)
+    /// <summary>
+    /// The deduplication ids a queue has taken (score: when, Unix ms). The stream's own name is the hash tag, so on
+    /// Redis Cluster every key of a queue shares the stream's slot and one script touches them all.
+    /// </summary>
+    public string SentKey(string queue) => Tagged(queue, "sent");
+
+    /// <summary>The message id each remembered deduplication id answers with.</summary>
+    public string SentIdsKey(string queue) => Tagged(queue, "sent-ids");
+
+    private string Tagged(string queue, string part) => "{" + StreamKey(queue) + "}:" + part;
+
+    private RedisKey[] Keys(string queue) =>
+    [
+        StreamKey(queue), SentKey(queue), SentIdsKey(queue), Tagged(queue, "visible"), Tagged(queue, "delayed"), Tagged(queue, "flight"),
+    ];
+
+    /// <summary>The store of one queue, as its grain uses it.</summary>
+    internal IQueueStore For(string queue) => new Queue(this, queue);
+
+    /// <summary>Appends a message; a deduplication id seen within the window answers the first message's id.</summary>
+    public async Task<string> SendAsync(string queue, string body, IReadOnlyDictionary<string, string>? attributes, string? deduplicationId) =>
+        (await SendAsync(queue, [new QueueSend(body, attributes, deduplicationId)], TimeSpan.Zero))[0].Id;
+
+    /// <summary>Appends a batch in one script; repeats of deduplication ids answer an empty message id.</summary>
+    public async Task<IReadOnlyList<string>> SendBatchAsync(string queue, IReadOnlyList<QueueSend> messages) =>
+        [.. (await SendAsync(queue, messages, TimeSpan.Zero)).Select(m => m.Repeat ? "" : m.Id)];
+
+    internal async Task<IReadOnlyList<SentMessage>> SendAsync(string queue, IReadOnlyList<QueueSend> messages, TimeSpan defaultDelay)
     {
-        var db = redis.GetDatabase();
-        if (deduplicationId is not null && await db.HashGetAsync(StreamKey(queue) + ":dedup", deduplicationId) is { HasValue: true } seen)
+        var now = time.GetUtcNow();
+        var args = new List<RedisValue>(2 + (messages.Count * 6))
         {
-            return seen.ToString();
+            now.ToUnixTimeMilliseconds(),
+            (now - _horizon).ToUnixTimeMilliseconds(),
+        };
+        foreach (var m in messages)
+        {
+            args.Add(m.DeduplicationId ?? "");
+            args.Add(m.Body);
+            args.Add(JsonSerializer.Serialize(m.Attributes ?? new Dictionary<string, string>()));
+            args.Add(m.AttributeTypes is { Count: > 0 } types ? JsonSerializer.Serialize(types) : "");
+            args.Add(m.SenderId ?? "");
+            args.Add((now + (m.Delay ?? defaultDelay)).ToUnixTimeMilliseconds());
         }
 
-        var id = await db.StreamAddAsync(StreamKey(queue), [
-            new NameValueEntry("body", body),
-            new NameValueEntry("attributes", JsonSerializer.Serialize(attributes ?? new Dictionary<string, string>())),
-        ]);
-        if (deduplicationId is not null)
-        {
-            await db.HashSetAsync(StreamKey(queue) + ":dedup", deduplicationId, id);
-        }
-
-        return id.ToString();
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(SendScript, Keys(queue), [.. args]))!;
+        return [.. result.Select(r => r.ToString() is var id && id.StartsWith('=') ? new SentMessage(id[1..], true) : new SentMessage(id, false))];
     }
 
-    /// <summary>
-    /// The ids a queue has taken with a deduplication id. The stream's own name is the hash tag, so on Redis Cluster
-    /// both keys share its slot and one script touches both.
-    /// </summary>
-    public string SentKey(string queue) => "{" + StreamKey(queue) + "}:sent";
+    /// <summary>Takes up to <paramref name="max"/> visible messages and hides them for <paramref name="visibilityTimeout"/>.</summary>
+    public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int max, TimeSpan visibilityTimeout) =>
+        ReceiveAsync(queue, max, visibilityTimeout, DateTimeOffset.MinValue);
 
-    /// <summary>
-    /// Appends a batch: the adds leave together on the multiplexer's pipeline, one round trip for all; a batch with
-    /// deduplication ids is one script, which skips the ids already taken. Repeats answer an empty message id.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> SendBatchAsync(string queue, IReadOnlyList<QueueSend> messages)
+    internal async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int max, TimeSpan visibilityTimeout, DateTimeOffset retainedSince)
     {
-        var db = redis.GetDatabase();
-        var key = StreamKey(queue);
-        if (messages.Any(m => m.DeduplicationId is not null))
-        {
-            var now = time.GetUtcNow();
-            var args = new List<RedisValue>(2 + (messages.Count * 3))
-            {
-                now.ToUnixTimeMilliseconds(),
-                (now - _horizon).ToUnixTimeMilliseconds(),
-            };
-            foreach (var m in messages)
-            {
-                args.Add(m.DeduplicationId ?? "");
-                args.Add(m.Body);
-                args.Add(JsonSerializer.Serialize(m.Attributes ?? new Dictionary<string, string>()));
-            }
-
-            var result = (RedisResult[])(await db.ScriptEvaluateAsync(SendOnceScript, [key, SentKey(queue)], [.. args]))!;
-            return [.. result.Select(r => r.ToString())];
-        }
-
-        var adds = messages.Select(m => db.StreamAddAsync(key, [
-            new NameValueEntry("body", m.Body),
-            new NameValueEntry("attributes", JsonSerializer.Serialize(m.Attributes ?? new Dictionary<string, string>())),
-        ])).ToArray();
-        var ids = await Task.WhenAll(adds);
-        return [.. ids.Select(id => id.ToString())];
-    }
-
-    public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int max, TimeSpan visibilityTimeout)
-    {
-        var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var taken = new List<QueueMessage>();
-        RedisValue from = "-";
-        for (var page = 0; page < MaxPages && taken.Count < max; page++)
+        var cutoff = retainedSince == DateTimeOffset.MinValue ? 0 : retainedSince.ToUnixTimeMilliseconds();
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(ReceiveScript, Keys(queue),
+            [now, max, now + (long)visibilityTimeout.TotalMilliseconds, cutoff, Guid.NewGuid().ToString("N")]))!;
+        var taken = new List<QueueMessage>(result.Length / 9);
+        for (var i = 0; i + 8 < result.Length; i += 9)
         {
-            var entries = await db.StreamRangeAsync(StreamKey(queue), from, "+", PageSize);
-            if (entries.Length == 0)
+            var id = result[i].ToString();
+            var types = result[i + 3].ToString();
+            var sender = result[i + 4].ToString();
+            taken.Add(new QueueMessage
             {
-                break;
-            }
-
-            var flights = await db.HashGetAsync(StreamKey(queue) + ":inflight", [.. entries.Select(e => (RedisValue)e.Id)]);
-            for (var i = 0; i < entries.Length && taken.Count < max; i++)
-            {
-                var flight = Flight.Parse(flights[i]);
-                if (flight.VisibleAt > now)
-                {
-                    continue;
-                }
-
-                var count = flight.ReceiveCount + 1;
-                var receipt = $"{entries[i].Id}.{count.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}";
-                var visibleAt = now + (long)visibilityTimeout.TotalMilliseconds;
-                await db.HashSetAsync(StreamKey(queue) + ":inflight", entries[i].Id, $"{visibleAt}|{count}|{receipt}");
-                taken.Add(new QueueMessage
-                {
-                    MessageId = entries[i].Id.ToString(),
-                    ReceiptHandle = receipt,
-                    Body = entries[i]["body"].ToString(),
-                    Attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(entries[i]["attributes"].ToString()) ?? [],
-                    ReceiveCount = count,
-                });
-            }
-
-            // The next page starts just after the last entry seen ("(" makes the bound exclusive).
-            from = "(" + entries[^1].Id;
+                MessageId = id,
+                Body = result[i + 1].ToString(),
+                Attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(result[i + 2].ToString()) ?? [],
+                AttributeTypes = types.Length == 0 ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(types) ?? [],
+                SenderId = sender.Length == 0 ? null : sender,
+                SentAt = DateTimeOffset.FromUnixTimeMilliseconds(Millis(result[i + 5])),
+                ReceiveCount = (int)Millis(result[i + 6]),
+                ReceiptHandle = result[i + 7].ToString(),
+                FirstReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(Millis(result[i + 8])),
+            });
         }
 
         return taken;
     }
 
+    /// <summary>Deletes the message of the receipt; <c>false</c> when the receipt is not the message's latest.</summary>
     public async Task<bool> DeleteAsync(string queue, string receiptHandle)
     {
-        var dot = receiptHandle.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0)
+        if (EntryOf(receiptHandle) is not { } id)
         {
             return false;
         }
 
-        var db = redis.GetDatabase();
-        var entryId = receiptHandle[..dot];
-        if (Flight.Parse(await db.HashGetAsync(StreamKey(queue) + ":inflight", entryId)).Receipt != receiptHandle)
-        {
-            return false;
-        }
-
-        await db.StreamDeleteAsync(StreamKey(queue), [entryId]);
-        await db.HashDeleteAsync(StreamKey(queue) + ":inflight", entryId);
-        return true;
+        return (long)(await redis.GetDatabase().ScriptEvaluateAsync(DeleteScript, Keys(queue), [id, receiptHandle, Member(id)])) == 1;
     }
 
+    internal async Task<VisibilityChange> ChangeVisibilityAsync(string queue, string receiptHandle, TimeSpan timeout)
+    {
+        if (EntryOf(receiptHandle) is not { } id)
+        {
+            return VisibilityChange.InvalidReceipt;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return (long)(await redis.GetDatabase().ScriptEvaluateAsync(ChangeVisibilityScript, Keys(queue),
+            [id, receiptHandle, Member(id), now, now + (long)timeout.TotalMilliseconds])) switch
+        {
+            1 => VisibilityChange.Changed,
+            -1 => VisibilityChange.NotInFlight,
+            _ => VisibilityChange.InvalidReceipt,
+        };
+    }
+
+    /// <summary>Deletes every message of the queue and forgets its deduplication ids.</summary>
     public Task PurgeAsync(string queue) =>
-        redis.GetDatabase().KeyDeleteAsync([StreamKey(queue), StreamKey(queue) + ":inflight"]);
+        redis.GetDatabase().KeyDeleteAsync([.. Keys(queue), .. LegacyKeys(queue)]);
 
     public async Task<int> DepthAsync(string queue) => (int)await redis.GetDatabase().StreamLengthAsync(StreamKey(queue));
 
-    private readonly record struct Flight(long VisibleAt, int ReceiveCount, string? Receipt)
+    internal async Task<QueueCounts> CountAsync(string queue)
     {
-        public static Flight Parse(RedisValue value)
-        {
-            if (!value.HasValue)
-            {
-                return new Flight(0, 0, null);
-            }
+        var db = redis.GetDatabase();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var keys = Keys(queue);
+        var due = db.SortedSetLengthAsync(keys[3], double.NegativeInfinity, now);
+        var hidden = db.SortedSetLengthAsync(keys[3], now, double.PositiveInfinity, Exclude.Start);
+        var delayedDue = db.SortedSetLengthAsync(keys[4], double.NegativeInfinity, now);
+        var delayed = db.SortedSetLengthAsync(keys[4], now, double.PositiveInfinity, Exclude.Start);
+        await Task.WhenAll(due, hidden, delayedDue, delayed);
+        return new QueueCounts(due.Result + delayedDue.Result, hidden.Result, delayed.Result);
+    }
 
-            var parts = value.ToString().Split('|', 3);
-            return new Flight(
-                long.Parse(parts[0], CultureInfo.InvariantCulture),
-                int.Parse(parts[1], CultureInfo.InvariantCulture),
-                parts[2]);
+    internal async Task<DateTimeOffset?> NextVisibleAtAsync(string queue)
+    {
+        var db = redis.GetDatabase();
+        var keys = Keys(queue);
+        var visible = db.SortedSetRangeByRankWithScoresAsync(keys[3], 0, 0);
+        var delayed = db.SortedSetRangeByRankWithScoresAsync(keys[4], 0, 0);
+        var first = (await visible).Concat(await delayed).Select(e => (double?)e.Score).Min();
+        return first is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : null;
+    }
+
+    /// <summary>The stream entry id a receipt names (<c>&lt;entry id&gt;.&lt;count&gt;.&lt;random&gt;</c>).</summary>
+    private static string? EntryOf(string receiptHandle)
+    {
+        var dot = receiptHandle.IndexOf('.', StringComparison.Ordinal);
+        return dot <= 0 ? null : receiptHandle[..dot];
+    }
+
+    /// <summary>
+    /// An entry id as the index's member: both numbers zero-padded, so messages that become visible in the same
+    /// millisecond are handed out in the order they were sent.
+    /// </summary>
+    internal static string Member(string entryId)
+    {
+        var dash = entryId.IndexOf('-', StringComparison.Ordinal);
+        return dash < 0 ? entryId : entryId[..dash].PadLeft(20, '0') + "-" + entryId[(dash + 1)..].PadLeft(20, '0');
+    }
+
+    private static long Millis(RedisResult value) => long.Parse(value.ToString(), CultureInfo.InvariantCulture);
+
+    private sealed class Queue(RedisStreamQueueStore store, string name) : IQueueStore
+    {
+        private bool _upgraded;
+
+        public async Task<IReadOnlyList<SentMessage>> SendAsync(IReadOnlyList<QueueSend> messages, TimeSpan defaultDelay)
+        {
+            await UpgradeOnceAsync();
+            return await store.SendAsync(name, messages, defaultDelay);
+        }
+
+        public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan visibilityTimeout, DateTimeOffset retainedSince)
+        {
+            await UpgradeOnceAsync();
+            return await store.ReceiveAsync(name, max, visibilityTimeout, retainedSince);
+        }
+
+        public async Task<bool> DeleteAsync(string receiptHandle)
+        {
+            await UpgradeOnceAsync();
+            return await store.DeleteAsync(name, receiptHandle);
+        }
+
+        public async Task<VisibilityChange> ChangeVisibilityAsync(string receiptHandle, TimeSpan timeout)
+        {
+            await UpgradeOnceAsync();
+            return await store.ChangeVisibilityAsync(name, receiptHandle, timeout);
+        }
+
+        public Task PurgeAsync() => store.PurgeAsync(name);
+
+        public Task<int> DepthAsync() => store.DepthAsync(name);
+
+        public async Task<QueueCounts> CountAsync()
+        {
+            await UpgradeOnceAsync();
+            return await store.CountAsync(name);
+        }
+
+        public Task<DateTimeOffset?> NextVisibleAtAsync() => store.NextVisibleAtAsync(name);
+
+        private async Task UpgradeOnceAsync()
+        {
+            if (!_upgraded)
+            {
+                await store.UpgradeAsync(name);
+                _upgraded = true;
+            }
         }
     }
 }

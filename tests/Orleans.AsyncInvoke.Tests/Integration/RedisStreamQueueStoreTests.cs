@@ -120,4 +120,148 @@ public sealed class RedisStreamQueueStoreTests(RedisFixture fixture) : IClassFix
         Assert.Equal("m0", hidden[0]);
         Assert.Equal("m1200", next.Body);
     }
+
+    [Fact]
+    public async Task Send_WhenADeduplicationIdIsOlderThanTheWindow_ForgetsIt()
+    {
+        var first = await _store.SendAsync(_queue, "once", null, "req-1:success");
+        _time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var again = await _store.SendAsync(_queue, "once", null, "req-1:success");
+
+        Assert.NotEqual(first, again);
+        Assert.Equal(2, await _store.DepthAsync(_queue));
+        Assert.Equal(1, await RememberedIdsAsync());
+    }
+
+    [Fact]
+    public async Task Send_WhenManyDeduplicationIdsAgeOut_KeepsOnlyTheOnesInTheWindow()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            await _store.SendAsync(_queue, "m", null, $"old-{i}:success");
+        }
+
+        _time.Advance(TimeSpan.FromHours(25));
+        await _store.SendBatchAsync(_queue, [new QueueSend("n", null, "new:success")]);
+
+        Assert.Equal(1, await RememberedIdsAsync());
+    }
+
+    [Fact]
+    public async Task Purge_WhenMessagesWereSentWithDeduplicationIds_ForgetsTheIds()
+    {
+        await _store.SendAsync(_queue, "a", null, "r-1:success");
+        await _store.SendBatchAsync(_queue, [new QueueSend("b", null, "r-2:success")]);
+
+        await _store.PurgeAsync(_queue);
+        await _store.SendAsync(_queue, "a", null, "r-1:success");
+        var batch = await _store.SendBatchAsync(_queue, [new QueueSend("b", null, "r-2:success")]);
+
+        Assert.NotEqual("", batch[0]);
+        Assert.Equal(2, await _store.DepthAsync(_queue));
+        Assert.Equal(2, await RememberedIdsAsync());
+    }
+
+    [Fact]
+    public async Task Receive_WhenMoreThanTenThousandMessagesAreInFlight_FindsTheVisibleOneBehindThem()
+    {
+        const int count = 10_001;
+        for (var start = 0; start < count; start += 1000)
+        {
+            await _store.SendBatchAsync(_queue, [.. Enumerable.Range(start, Math.Min(1000, count - start)).Select(n => new QueueSend($"m{n}", null))]);
+        }
+
+        var hidden = await _store.ReceiveAsync(_queue, 10_000, TimeSpan.FromMinutes(5));
+        var next = await _store.ReceiveAsync(_queue, 1, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(10_000, hidden.Count);
+        Assert.True(next.Count == 1, $"Expected the 10,001st message behind 10,000 in flight, received {next.Count}.");
+        Assert.Equal("m10000", next[0].Body);
+    }
+
+    [Fact]
+    public async Task Receive_WhenTheQueueWasWrittenBeforeTheVisibilityIndex_FindsItsMessagesWithTheirReceiveCounts()
+    {
+        var db = _redis.GetDatabase();
+        var key = $"asyncinvoke:stream-tests:queue:{_queue}";
+        var a = await db.StreamAddAsync(key, [new NameValueEntry("body", "a"), new NameValueEntry("attributes", "{}")]);
+        await db.StreamAddAsync(key, [new NameValueEntry("body", "b"), new NameValueEntry("attributes", """{"RequestID":"r"}""")]);
+        await db.HashSetAsync(key + ":inflight", a, $"{_time.GetUtcNow().ToUnixTimeMilliseconds() - 1}|2|{a}.2.{new string('0', 32)}");
+        await db.HashSetAsync(key + ":dedup", "old:success", a.ToString());
+        var queue = _store.For(_queue);
+
+        var received = (await queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), DateTimeOffset.MinValue)).OrderBy(m => m.Body, StringComparer.Ordinal).ToList();
+        var repeat = await queue.SendAsync([new QueueSend("a", null, "old:success")], TimeSpan.Zero);
+
+        Assert.Equal(["a", "b"], received.Select(m => m.Body));
+        Assert.Equal([3, 1], received.Select(m => m.ReceiveCount));
+        Assert.Equal("r", received[1].Attributes["RequestID"]);
+        Assert.Equal((a.ToString(), true), (repeat[0].Id, repeat[0].Repeat));
+        Assert.False(await db.KeyExistsAsync(key + ":inflight"));
+    }
+
+    [Fact]
+    public async Task Receive_WhenAMessageIsDelayed_CountsItDelayedUntilItIsDue()
+    {
+        var queue = _store.For(_queue);
+        await queue.SendAsync([new QueueSend("later", null) { Delay = TimeSpan.FromSeconds(10) }, new QueueSend("now", null)], TimeSpan.Zero);
+
+        var first = await queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), DateTimeOffset.MinValue);
+        var counts = await queue.CountAsync();
+        var nextVisible = await queue.NextVisibleAtAsync();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var second = await queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), DateTimeOffset.MinValue);
+
+        Assert.Equal(["now"], first.Select(m => m.Body));
+        Assert.Equal(new QueueCounts(0, 1, 1), counts);
+        Assert.Equal(_time.GetUtcNow(), nextVisible);
+        Assert.Equal(["later"], second.Select(m => m.Body));
+    }
+
+    [Fact]
+    public async Task ChangeVisibility_WhenTheReceiptIsLatestStaleOrTheMessageVisible_AnswersEach()
+    {
+        var queue = _store.For(_queue);
+        await queue.SendAsync([new QueueSend("m", null)], TimeSpan.Zero);
+        var first = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), DateTimeOffset.MinValue));
+
+        var changed = await queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.Zero);
+        var notInFlight = await queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.FromSeconds(5));
+        var second = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), DateTimeOffset.MinValue));
+        var stale = await queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.FromSeconds(5));
+
+        Assert.Equal((VisibilityChange.Changed, VisibilityChange.NotInFlight, VisibilityChange.InvalidReceipt), (changed, notInFlight, stale));
+        Assert.Equal(2, second.ReceiveCount);
+        Assert.Equal(first.FirstReceivedAt, second.FirstReceivedAt);
+    }
+
+    [Fact]
+    public async Task Receive_WhenAMessageIsOlderThanTheRetention_DeletesItInsteadOfHandingItOut()
+    {
+        var queue = _store.For(_queue);
+        await queue.SendAsync([new QueueSend("old", null)], TimeSpan.Zero);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await queue.SendAsync([new QueueSend("new", null)], TimeSpan.Zero);
+
+        var received = await queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), _time.GetUtcNow() - TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["new"], received.Select(m => m.Body));
+        Assert.Equal(1, await queue.DepthAsync());
+    }
+
+    /// <summary>Deduplication ids the store remembers for the queue, in whichever hash it keeps them.</summary>
+    private async Task<long> RememberedIdsAsync()
+    {
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        long total = 0;
+        await foreach (var key in server.KeysAsync(pattern: $"*{_queue}*"))
+        {
+            if (await _redis.GetDatabase().KeyTypeAsync(key) == RedisType.Hash && (key.ToString().EndsWith(":dedup", StringComparison.Ordinal) || key.ToString().EndsWith(":sent-ids", StringComparison.Ordinal)))
+            {
+                total += await _redis.GetDatabase().HashLengthAsync(key);
+            }
+        }
+
+        return total;
+    }
 }

@@ -35,6 +35,11 @@ internal static class FuzzBodies
         var t when t.EndsWith("/event-invoke-config", StringComparison.Ordinal) => """{"MaximumRetryAttempts":1,"MaximumEventAgeInSeconds":60,"DestinationConfig":{"OnSuccess":{"Destination":"queue://fuzz-q"},"OnFailure":{"Destination":"queue://fuzz-dlq"}}}""",
         var t when t.EndsWith("/subscriptions", StringComparison.Ordinal) => """{"endpoint":"queue://fuzz-q"}""",
         var t when t.EndsWith("/rules/{rule}", StringComparison.Ordinal) => """{"EventPattern":{"source":["fuzz"],"detail":{"n":[{"numeric":[">",1]}]}},"Targets":["queue://fuzz-q"]}""",
+        "/" or "/{account:regex(^[0-9]{{12}}$)}/{queueName}" => rng.Next(2) == 0
+            ? """{"QueueUrl":"http://127.0.0.1/000000000000/fuzz-q","QueueName":"fuzz-q","MessageBody":"b","MaxNumberOfMessages":2,"MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}},"Attributes":{"VisibilityTimeout":"5"},"Entries":[{"Id":"1","MessageBody":"x","ReceiptHandle":"h"}]}"""
+            : "Action=" + Pick(rng, ["SendMessage", "ReceiveMessage", "CreateQueue", "GetQueueUrl", "SendMessageBatch", "Frobnicate"])
+              + "&Version=2012-11-05&QueueUrl=http%3A%2F%2F127.0.0.1%2F000000000000%2Ffuzz-q&QueueName=fuzz-q&MessageBody=x&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=5"
+              + "&MessageAttribute.1.Name=a&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v&SendMessageBatchRequestEntry.1.Id=1&SendMessageBatchRequestEntry.1.MessageBody=y",
         _ => """{"key":"value","n":1,"failTimes":1,"nested":{"a":[1,2,{"b":null}]},"s":"text"}""",
     };
 

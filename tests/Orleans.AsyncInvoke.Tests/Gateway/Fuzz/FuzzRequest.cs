@@ -72,6 +72,15 @@ internal sealed class FuzzRequest
 
     private void AddHeaders(Random rng)
     {
+        if (Route.Template == "/" || Route.Template.StartsWith("/{account", StringComparison.Ordinal))
+        {
+            if (rng.Next(4) != 0)
+            {
+                AddHeader("X-Amz-Target", Pick(rng, ["AmazonSQS.SendMessage", "AmazonSQS.ReceiveMessage", "AmazonSQS.CreateQueue", "AmazonSQS.SendMessageBatch",
+                    "AmazonSQS.GetQueueAttributes", "AmazonSQS.DeleteMessage", "AmazonSQS.Frobnicate", "AWSEvents.PutEvents", "", Junk(rng, 20)]));
+            }
+        }
+
         if (rng.Next(3) == 0 || PathAndQuery.Contains("/invocations", StringComparison.Ordinal))
         {
             AddHeader("X-Amz-Invocation-Type", Pick(rng, ["Event", "Event", "RequestResponse", "DryRun", "event", "", " Event", "Sideways", Junk(rng, 20), new string('E', 5000)]));

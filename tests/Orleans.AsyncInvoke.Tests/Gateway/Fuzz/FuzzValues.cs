@@ -44,6 +44,8 @@ internal static class FuzzValues
         "requestId" => requestIds.Count > 0 && rng.Next(4) != 0 ? Pick(rng, requestIds) : Guid.NewGuid().ToString("D"),
         "receiptHandle" => $"m-{rng.Next(100)}.{rng.Next(3)}.{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}",
         "projectId" => "p1",
+        "account" => Pick(rng, ["000000000000", "123456789012"]),
+        "queueName" => Pick(rng, [Queue, "fuzz-other"]),
         _ => Junk(rng, 8),
     };
 

@@ -187,21 +187,44 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output)
             return;
         }
 
-        var shaped = lambdaCode is not null ? LambdaBody(text) : gatewayCode is not null;
+        var shaped = lambdaCode is not null ? LambdaBody(text)
+            : answer.Headers.Contains("x-amzn-query-error") ? AwsJsonBody(text)
+            : gatewayCode is not null || AwsQueryBody(text);
         if (!shaped)
         {
             tally.UnshapedError(request, status, text);
         }
     }
 
-    private static bool LambdaBody(string text)
+    private static bool LambdaBody(string text) => HasMembers(text, "__type", "Type");
+
+    /// <summary>An AWS JSON protocol error (SQS): <c>{"__type","message"}</c> beside the <c>x-amzn-query-error</c> header.</summary>
+    private static bool AwsJsonBody(string text) => HasMembers(text, "__type", "message");
+
+    private static bool HasMembers(string text, params string[] members)
     {
         try
         {
             using var json = JsonDocument.Parse(text);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("__type", out _) && json.RootElement.TryGetProperty("Type", out _);
+            return json.RootElement.ValueKind == JsonValueKind.Object && members.All(m => json.RootElement.TryGetProperty(m, out _));
         }
         catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An AWS query protocol error: <c>&lt;ErrorResponse&gt;&lt;Error&gt;&lt;Type/&gt;&lt;Code/&gt;&lt;Message/&gt;</c>.</summary>
+    private static bool AwsQueryBody(string text)
+    {
+        try
+        {
+            var root = System.Xml.Linq.XDocument.Parse(text).Root;
+            var error = root?.Elements().FirstOrDefault(e => e.Name.LocalName == "Error");
+            return root?.Name.LocalName == "ErrorResponse" && error is not null
+                && error.Elements().Any(e => e.Name.LocalName == "Code") && error.Elements().Any(e => e.Name.LocalName == "Message");
+        }
+        catch (System.Xml.XmlException)
         {
             return false;
         }
