@@ -82,7 +82,8 @@ internal static class EventEntry
             return null;
         }
 
-        if (value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<double>(out var seconds) && seconds is >= 0 and < 253402300800)
+        if (value.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and < 253402300800)
         {
             return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
         }
