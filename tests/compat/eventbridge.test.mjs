@@ -2,27 +2,19 @@
 // built-in event buses; routed events are read with the SQS client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
   EventBridgeClient, CreateEventBusCommand, DeleteEventBusCommand, ListEventBusesCommand, DescribeEventBusCommand,
   PutRuleCommand, DeleteRuleCommand, ListRulesCommand, DescribeRuleCommand, EnableRuleCommand, DisableRuleCommand,
   PutTargetsCommand, RemoveTargetsCommand, ListTargetsByRuleCommand, PutEventsCommand, TestEventPatternCommand,
   ResourceNotFoundException, ResourceAlreadyExistsException, InvalidEventPatternException, LimitExceededException,
 } from '@aws-sdk/client-eventbridge';
-import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { SQSClient, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { LambdaClient, CreateFunctionCommand, PutFunctionEventInvokeConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { startSilo } from './silo.mjs';
+import { account, clientConfig, cli, createQueue as newQueue, hasCli, queueArn, receiveOne as receive, rejects, unique } from './aws-helpers.mjs';
 
-const execFileAsync = promisify(execFile);
-const hasCli = await execFileAsync('aws', ['--version']).then(() => true, () => false);
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const unique = (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`;
-const account = '000000000000';
 const busArn = (name) => `arn:aws:events:us-east-1:${account}:event-bus/${name}`;
-const queueArn = (name) => `arn:aws:sqs:us-east-1:${account}:${name}`;
 
 let silo;
 let events;
@@ -32,7 +24,7 @@ let lambda;
 
 before(async () => {
   silo = await startSilo({ AsyncInvoke__TimeCompression: '60' });
-  const config = { endpoint: silo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
+  const config = clientConfig(silo);
   events = new EventBridgeClient(config);
   sqs = new SQSClient(config);
   sns = new SNSClient(config);
@@ -45,42 +37,6 @@ async function createBus() {
   const name = unique('bus');
   const { EventBusArn } = await events.send(new CreateEventBusCommand({ Name: name }));
   return { name, arn: EventBusArn };
-}
-
-async function createQueue() {
-  const name = unique('q');
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  return { name, url: QueueUrl, arn: queueArn(name) };
-}
-
-async function receiveOne(url, rounds = 3) {
-  for (let i = 0; i < rounds; i++) {
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
-    if (Messages?.length) {
-      return Messages[0];
-    }
-  }
-  assert.fail(`no message arrived on ${url}`);
-}
-
-async function rejects(promise, ErrorClass, pattern) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof ErrorClass, `expected ${ErrorClass.name}, got ${error.name}: ${error.message}`);
-    if (pattern) {
-      assert.match(error.message, pattern);
-    }
-    return true;
-  });
-}
-
-async function rejectsNamed(promise, name, pattern) {
-  await assert.rejects(promise, (error) => {
-    assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
-    if (pattern) {
-      assert.match(error.message, pattern);
-    }
-    return true;
-  });
 }
 
 const orderPattern = JSON.stringify({ source: ['shop'], 'detail-type': ['OrderPlaced'] });
@@ -107,7 +63,7 @@ test('DescribeEventBus_WhenDefaultOrCreatedOrDeleted_AnswersAsEventBridge', asyn
   assert.equal((await events.send(new DescribeEventBusCommand({ Name: bus.arn }))).Name, bus.name);
   await events.send(new DeleteEventBusCommand({ Name: bus.name }));
   await rejects(events.send(new DescribeEventBusCommand({ Name: bus.name })), ResourceNotFoundException, /does not exist/);
-  await rejectsNamed(events.send(new DeleteEventBusCommand({ Name: 'default' })), 'ValidationException', /Cannot delete event bus default/);
+  await rejects(events.send(new DeleteEventBusCommand({ Name: 'default' })), 'ValidationException', /Cannot delete event bus default/);
 });
 
 test('ListEventBuses_WhenPrefixAndLimitAreGiven_PagesThroughTheMatchingBuses', async () => {
@@ -132,9 +88,9 @@ test('PutRule_WhenPatternIsInvalid_IsInvalidEventPatternException', async () => 
 });
 
 test('PutRule_WhenScheduleOrNothingIsGiven_IsValidationException', async () => {
-  await rejectsNamed(events.send(new PutRuleCommand({ Name: unique('cron'), ScheduleExpression: 'rate(5 minutes)' })), 'ValidationException', /ScheduleExpression is not supported/);
-  await rejectsNamed(events.send(new PutRuleCommand({ Name: unique('none') })), 'ValidationException', /EventPattern or ScheduleExpression/);
-  await rejectsNamed(events.send(new PutRuleCommand({ Name: unique('state'), EventPattern: orderPattern, State: 'ON' })), 'ValidationException', /ENABLED, DISABLED/);
+  await rejects(events.send(new PutRuleCommand({ Name: unique('cron'), ScheduleExpression: 'rate(5 minutes)' })), 'ValidationException', /ScheduleExpression is not supported/);
+  await rejects(events.send(new PutRuleCommand({ Name: unique('none') })), 'ValidationException', /EventPattern or ScheduleExpression/);
+  await rejects(events.send(new PutRuleCommand({ Name: unique('state'), EventPattern: orderPattern, State: 'ON' })), 'ValidationException', /ENABLED, DISABLED/);
   await rejects(events.send(new PutRuleCommand({ Name: unique('r'), EventPattern: orderPattern, EventBusName: unique('missing') })), ResourceNotFoundException);
 });
 
@@ -177,7 +133,7 @@ test('ListRules_WhenNamePrefixAndLimitAreGiven_PagesThroughTheMatchingRules', as
 test('DeleteRule_WhenTargetsRemain_IsRefusedUntilTheyAreRemoved', async () => {
   const bus = await createBus();
   const { rule, queue } = await ruleToQueue(bus.name);
-  await rejectsNamed(events.send(new DeleteRuleCommand({ Name: rule, EventBusName: bus.name })), 'ValidationException', /has targets/);
+  await rejects(events.send(new DeleteRuleCommand({ Name: rule, EventBusName: bus.name })), 'ValidationException', /has targets/);
   const removed = await events.send(new RemoveTargetsCommand({ Rule: rule, EventBusName: bus.name, Ids: ['t1', 'nope'] }));
   assert.equal(removed.FailedEntryCount, 1);
   assert.equal(removed.FailedEntries[0].TargetId, 'nope');
@@ -203,8 +159,8 @@ test('PutTargets_WhenTargetsAreMixed_ReportsFailedEntriesAndListsTheRest', async
   assert.deepEqual(put.FailedEntries.map((f) => f.TargetId).sort(), ['bucket', 'foreign']);
   const { Targets } = await events.send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus.name }));
   assert.deepEqual(Targets, [{ Id: 'queue', Arn: queue.arn, InputPath: '$.detail' }]);
-  await rejectsNamed(events.send(new PutTargetsCommand({ Rule: rule, EventBusName: bus.name, Targets: [{ Id: 'x', Arn: queue.arn, Input: '{not json' }] })), 'ValidationException', /Input is not valid JSON/);
-  await rejectsNamed(events.send(new PutTargetsCommand({
+  await rejects(events.send(new PutTargetsCommand({ Rule: rule, EventBusName: bus.name, Targets: [{ Id: 'x', Arn: queue.arn, Input: '{not json' }] })), 'ValidationException', /Input is not valid JSON/);
+  await rejects(events.send(new PutTargetsCommand({
     Rule: rule, EventBusName: bus.name, Targets: [{ Id: 'x', Arn: queue.arn, InputTransformer: { InputTemplate: '"x"' } }],
   })), 'ValidationException', /InputTransformer/);
   await rejects(events.send(new PutTargetsCommand({
@@ -270,7 +226,7 @@ test('PutEvents_WhenEntriesAreInvalid_ReportsPerEntryErrors', async () => {
   assert.deepEqual(answer.Entries.slice(0, 3).map((e) => e.ErrorCode), ['InvalidArgument', 'MalformedDetail', 'ResourceNotFoundException']);
   assert.match(answer.Entries[0].ErrorMessage, /Source/);
   assert.match(answer.Entries[3].EventId, /^[0-9a-f-]{36}$/);
-  await rejectsNamed(events.send(new PutEventsCommand({ Entries: [] })), 'ValidationException');
+  await rejects(events.send(new PutEventsCommand({ Entries: [] })), 'ValidationException');
 });
 
 test('PutEvents_WhenTargetsAreATopicAndAFunction_DeliversThroughBoth', async () => {
@@ -309,7 +265,7 @@ test('TestEventPattern_WhenEventMatchesOrNot_AnswersTrueOrFalse', async () => {
   const misses = await events.send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ['shop'] }), Event: event }));
   assert.equal(misses.Result, false);
   await rejects(events.send(new TestEventPatternCommand({ EventPattern: '{"source":[{"prefix":1}]}', Event: event })), InvalidEventPatternException);
-  await rejectsNamed(events.send(new TestEventPatternCommand({ EventPattern: orderPattern, Event: '{"source":"x"}' })), 'ValidationException', /Event is not valid/);
+  await rejects(events.send(new TestEventPatternCommand({ EventPattern: orderPattern, Event: '{"source":"x"}' })), 'ValidationException', /Event is not valid/);
 });
 
 test('OnFailure_WhenDestinationIsABusWithAFailureRule_DeliversTheEnvelopeToTheSqsTarget', async () => {
@@ -346,11 +302,8 @@ test('ListRules_WhenARuleWasPutThroughTheProjectRoute_ShowsItOnTheSameBus', asyn
 });
 
 test('AwsCli_WhenDrivingEventBridge_PutsRulesTargetsAndEvents', { skip: hasCli ? false : 'the AWS CLI (aws) is not installed' }, async () => {
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1' };
-  const aws = async (...args) => {
-    const { stdout } = await execFileAsync('aws', ['events', ...args, '--endpoint-url', silo.endpoint, '--output', 'json'], { env });
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
+  const run = cli(silo);
+  const aws = (...args) => run('events', ...args);
   const bus = unique('cli-bus');
   assert.equal((await aws('create-event-bus', '--name', bus)).EventBusArn, busArn(bus));
   const queue = await createQueue();
@@ -368,3 +321,6 @@ test('AwsCli_WhenDrivingEventBridge_PutsRulesTargetsAndEvents', { skip: hasCli ?
   assert.deepEqual((await aws('list-rules', '--event-bus-name', bus)).Rules.map((r) => r.Name), ['cli-rule']);
   await assert.rejects(aws('put-rule', '--name', 'bad', '--event-bus-name', bus, '--event-pattern', '{"source":"x"}'), /InvalidEventPatternException/);
 });
+
+const createQueue = () => newQueue(sqs);
+const receiveOne = (url, extra) => receive(sqs, url, extra);

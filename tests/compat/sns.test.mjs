@@ -3,24 +3,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
   SNSClient, CreateTopicCommand, DeleteTopicCommand, ListTopicsCommand, GetTopicAttributesCommand, SetTopicAttributesCommand,
   SubscribeCommand, UnsubscribeCommand, ListSubscriptionsCommand, ListSubscriptionsByTopicCommand,
   GetSubscriptionAttributesCommand, SetSubscriptionAttributesCommand, PublishCommand, PublishBatchCommand,
   NotFoundException, InvalidParameterException,
 } from '@aws-sdk/client-sns';
-import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { LambdaClient, CreateFunctionCommand, PutFunctionEventInvokeConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { startSilo } from './silo.mjs';
+import { account, clientConfig, cli, createQueue as newQueue, hasCli, queueArn, receiveOne as receive, rejects, unique } from './aws-helpers.mjs';
 
-const execFileAsync = promisify(execFile);
-const hasCli = await execFileAsync('aws', ['--version']).then(() => true, () => false);
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const unique = (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`;
-const queueArn = (name) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 const topicArn = (name) => `arn:aws:sns:us-east-1:000000000000:${name}`;
 
 let silo;
@@ -30,7 +23,7 @@ let lambda;
 
 before(async () => {
   silo = await startSilo({ AsyncInvoke__TimeCompression: '60' });
-  const config = { endpoint: silo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
+  const config = clientConfig(silo);
   sns = new SNSClient(config);
   sqs = new SQSClient(config);
   lambda = new LambdaClient(config);
@@ -42,32 +35,6 @@ async function createTopic() {
   const name = unique('topic');
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
   return { name, arn: TopicArn };
-}
-
-async function createQueue() {
-  const name = unique('q');
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  return { name, url: QueueUrl, arn: queueArn(name) };
-}
-
-async function receiveOne(url, extra = {}, rounds = 3) {
-  for (let i = 0; i < rounds; i++) {
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20, ...extra }));
-    if (Messages?.length) {
-      return Messages[0];
-    }
-  }
-  assert.fail(`no message arrived on ${url}`);
-}
-
-async function rejects(promise, ErrorClass, pattern) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof ErrorClass, `expected ${ErrorClass.name}, got ${error.name}: ${error.message}`);
-    if (pattern) {
-      assert.match(error.message, pattern);
-    }
-    return true;
-  });
 }
 
 function assertNotification(body, { topic, message, subject }) {
@@ -336,11 +303,7 @@ test('OnSuccess_WhenDestinationIsATopicFannedOutToTwoQueues_DeliversTheRecordInN
 });
 
 test('AwsCli_WhenDrivingSnsOverTheQueryProtocol_CreatesSubscribesPublishesAndDeletes', { skip: hasCli ? false : 'the AWS CLI (aws) is not installed' }, async () => {
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1' };
-  const aws = async (service, ...args) => {
-    const { stdout } = await execFileAsync('aws', [service, ...args, '--endpoint-url', silo.endpoint, '--output', 'json'], { env });
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
+  const aws = cli(silo);
   const name = unique('cli-topic');
   const { TopicArn } = await aws('sns', 'create-topic', '--name', name);
   assert.equal(TopicArn, topicArn(name));
@@ -362,3 +325,6 @@ test('AwsCli_WhenDrivingSnsOverTheQueryProtocol_CreatesSubscribesPublishesAndDel
   await aws('sns', 'delete-topic', '--topic-arn', TopicArn);
   await assert.rejects(aws('sns', 'get-topic-attributes', '--topic-arn', TopicArn), /NotFound/);
 });
+
+const createQueue = () => newQueue(sqs);
+const receiveOne = (url, extra) => receive(sqs, url, extra);

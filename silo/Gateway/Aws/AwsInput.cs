@@ -96,6 +96,27 @@ internal sealed class AwsInput(Func<string, AwsServiceException> invalid, Func<s
         _ => throw invalid($"The parameter {name} must be a structure."),
     };
 
+    /// <summary>The name a list call's <c>NextToken</c> continues after, or <c>null</c> on the first page.</summary>
+    public string? After(JsonObject input)
+    {
+        if (String(input, "NextToken") is not { Length: > 0 } token)
+        {
+            return null;
+        }
+
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            throw invalid("The NextToken is not valid.");
+        }
+    }
+
+    /// <summary>The <c>NextToken</c> of a page that ends with <paramref name="last"/>.</summary>
+    public static string Token(string last) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(last));
+
     /// <summary>Caller text echoed in an error: bounded.</summary>
     public static string Shown(string text) => text.Length > 200 ? text[..200] + "…" : text;
 }

@@ -54,7 +54,7 @@ internal sealed partial class EventBridgeService
     {
         var prefix = EventBridgeErrors.Input.String(input, "NamePrefix") ?? "";
         var limit = EventBridgeErrors.Input.Int(input, "Limit", 1, 100) ?? 100;
-        var after = FromToken(EventBridgeErrors.Input.String(input, "NextToken"));
+        var after = EventBridgeErrors.Input.After(input);
         var names = (await grains.GetGrain<IResourceDirectoryGrain>(IResourceDirectoryGrain.EventBuses).ListAsync())
             .Append(EventBusGrain.DefaultBus)
             .Distinct(StringComparer.Ordinal)
@@ -65,7 +65,7 @@ internal sealed partial class EventBridgeService
         var output = new JsonObject { ["EventBuses"] = new JsonArray([.. page.Select(n => (JsonNode)new JsonObject { ["Name"] = n, ["Arn"] = BusArn(n) })]) };
         if (names.Count > page.Count)
         {
-            output["NextToken"] = Token(page[^1]);
+            output["NextToken"] = AwsInput.Token(page[^1]);
         }
 
         return output;

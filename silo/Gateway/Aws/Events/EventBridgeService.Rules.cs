@@ -67,7 +67,7 @@ internal sealed partial class EventBridgeService
     {
         var prefix = EventBridgeErrors.Input.String(input, "NamePrefix") ?? "";
         var limit = EventBridgeErrors.Input.Int(input, "Limit", 1, 100) ?? 100;
-        var after = FromToken(EventBridgeErrors.Input.String(input, "NextToken"));
+        var after = EventBridgeErrors.Input.After(input);
         var (name, bus) = await BusAsync(input);
         var rules = (await bus.ListRulesAsync())
             .Where(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(r.Name, after) > 0))
@@ -76,7 +76,7 @@ internal sealed partial class EventBridgeService
         var output = new JsonObject { ["Rules"] = new JsonArray([.. page.Select(r => (JsonNode)Shape(name, r))]) };
         if (rules.Count > page.Count)
         {
-            output["NextToken"] = Token(page[^1].Name);
+            output["NextToken"] = AwsInput.Token(page[^1].Name);
         }
 
         return output;

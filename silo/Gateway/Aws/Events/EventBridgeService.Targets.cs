@@ -97,7 +97,7 @@ internal sealed partial class EventBridgeService
     {
         var ruleName = EventBridgeErrors.Input.Required(input, "Rule");
         var limit = EventBridgeErrors.Input.Int(input, "Limit", 1, 100) ?? 100;
-        var after = FromToken(EventBridgeErrors.Input.String(input, "NextToken"));
+        var after = EventBridgeErrors.Input.After(input);
         var (bus, grain) = await BusAsync(input);
         var rule = await grain.GetRuleAsync(ruleName) ?? throw EventBridgeErrors.NotFound($"Rule {ruleName} does not exist on EventBus {bus}.");
         var start = after is null ? 0 : rule.RuleTargets.ToList().FindIndex(t => t.Id == after) + 1;
@@ -122,7 +122,7 @@ internal sealed partial class EventBridgeService
         };
         if (start + page.Count < rule.RuleTargets.Count)
         {
-            output["NextToken"] = Token(page[^1].Id);
+            output["NextToken"] = AwsInput.Token(page[^1].Id);
         }
 
         return output;

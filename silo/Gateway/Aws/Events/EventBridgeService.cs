@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -135,25 +134,6 @@ internal sealed partial class EventBridgeService(IGrainFactory grains, TimeProvi
         var name = BusName(input, member);
         var bus = grains.GetGrain<IEventBusGrain>(name);
         return await bus.ExistsAsync() ? (name, bus) : throw EventBridgeErrors.NotFound($"Event bus {name} does not exist.");
-    }
-
-    private static string Token(string last) => Convert.ToBase64String(Encoding.UTF8.GetBytes(last));
-
-    private static string? FromToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
-        }
-        catch (FormatException)
-        {
-            throw EventBridgeErrors.Validation("The NextToken is not valid.");
-        }
     }
 
     /// <summary>Bus names the built-in buses take (EventBridge's without '/', which would not fit a destination URI).</summary>

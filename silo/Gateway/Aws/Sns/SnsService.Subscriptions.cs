@@ -69,7 +69,7 @@ internal sealed partial class SnsService
 
     private async Task<JsonObject> ListSubscriptionsAsync(AwsCall call, (string Name, ITopicGrain Topic, TopicInfo Info)? topic)
     {
-        var after = FromToken(SnsErrors.Input.String(call.Input, "NextToken"));
+        var after = SnsErrors.Input.After(call.Input);
         var all = new List<JsonObject>();
         if (topic is { } one)
         {
@@ -91,7 +91,7 @@ internal sealed partial class SnsService
         var output = new JsonObject { ["Subscriptions"] = new JsonArray([.. page]) };
         if (start + page.Count < all.Count)
         {
-            output["NextToken"] = Token((string)page[^1]["SubscriptionArn"]!);
+            output["NextToken"] = AwsInput.Token((string)page[^1]["SubscriptionArn"]!);
         }
 
         return output;

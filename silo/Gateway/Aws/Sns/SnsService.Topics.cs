@@ -53,7 +53,7 @@ internal sealed partial class SnsService
 
     private async Task<JsonObject> ListTopicsAsync(AwsCall call)
     {
-        var after = FromToken(SnsErrors.Input.String(call.Input, "NextToken"));
+        var after = SnsErrors.Input.After(call.Input);
         var names = (await grains.GetGrain<IResourceDirectoryGrain>(IResourceDirectoryGrain.Topics).ListAsync())
             .Where(n => after is null || string.CompareOrdinal(n, after) > 0)
             .ToList();
@@ -61,7 +61,7 @@ internal sealed partial class SnsService
         var output = new JsonObject { ["Topics"] = new JsonArray([.. page.Select(n => (JsonNode)new JsonObject { ["TopicArn"] = TopicArn(n) })]) };
         if (names.Count > page.Count)
         {
-            output["NextToken"] = Token(page[^1]);
+            output["NextToken"] = AwsInput.Token(page[^1]);
         }
 
         return output;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -150,25 +149,6 @@ internal sealed partial class SnsService(IGrainFactory grains, TimeProvider time
         SnsErrors.Input.String(call.Input, "TopicArn") is { Length: > 0 } arn ? AwsInput.Shown(arn)
         : SnsErrors.Input.String(call.Input, "Name") is { Length: > 0 } name ? TopicArn(AwsInput.Shown(name))
         : $"arn:aws:sns:{_region}:{_account}:*";
-
-    private static string Token(string last) => Convert.ToBase64String(Encoding.UTF8.GetBytes(last));
-
-    private static string? FromToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
-        }
-        catch (FormatException)
-        {
-            throw SnsErrors.InvalidParameter("Invalid parameter: NextToken");
-        }
-    }
 
     /// <summary>Names of topics that may exist: SNS's, and the wider ones the built-in topics take from destinations.</summary>
     [GeneratedRegex("^[a-zA-Z0-9_.-]{1,256}$", RegexOptions.CultureInvariant)]
