@@ -25,6 +25,12 @@ public sealed record EventRule
 
     /// <summary>Targets set with EventBridge's <c>PutTargets</c>: each with its id and what of the event it gets.</summary>
     [Id(5)] public IReadOnlyList<RuleTarget> RuleTargets { get; init; } = [];
+
+    /// <summary>
+    /// <see cref="RuleTargets"/>, never <c>null</c>: a rule stored before they were kept is read without the member, and
+    /// a deserialized record's initializers do not run.
+    /// </summary>
+    public IReadOnlyList<RuleTarget> AwsTargets => RuleTargets ?? [];
 }
 
 /// <summary>An EventBridge rule target: an ARN (queue, topic, function) and what it receives of the matched event.</summary>

@@ -32,7 +32,7 @@ internal sealed partial class EventBusAdapter(IGrainFactory grains, TimeProvider
             {
                 var routed = message with { Id = $"{message.Id}@bus/{address.Name}/{rule.Name}", Body = envelope, IsEvent = false };
                 followUps.AddRange(rule.Targets.Select(target => Delivery.To(target, routed, now)).OfType<Delivery>());
-                followUps.AddRange(rule.RuleTargets
+                followUps.AddRange(rule.AwsTargets
                     .Select(target => Delivery.To(target.Arn, routed with
                     {
                         Id = $"{routed.Id}/{target.Id}",

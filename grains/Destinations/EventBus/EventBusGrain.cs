@@ -121,7 +121,7 @@ public sealed class EventBusGrain(
     {
         var existing = state.State.Rules.GetValueOrDefault(rule) ?? throw ErrorCodes.NotFound($"Rule {rule} does not exist on EventBus {this.GetPrimaryKeyString()}.");
         var failures = new List<RuleTargetFailure>();
-        var kept = existing.RuleTargets.ToList();
+        var kept = existing.AwsTargets.ToList();
         foreach (var target in targets)
         {
             if (DestinationAddress.TryParse(target.Arn) is not { Kind: DestinationKind.Queue or DestinationKind.Function or DestinationKind.Topic } || !target.Arn.StartsWith("arn:", StringComparison.Ordinal))
@@ -142,7 +142,7 @@ public sealed class EventBusGrain(
     public async Task<IReadOnlyList<RuleTargetFailure>> RemoveTargetsAsync(string rule, IReadOnlyList<string> ids)
     {
         var existing = state.State.Rules.GetValueOrDefault(rule) ?? throw ErrorCodes.NotFound($"Rule {rule} does not exist on EventBus {this.GetPrimaryKeyString()}.");
-        var kept = existing.RuleTargets.ToList();
+        var kept = existing.AwsTargets.ToList();
         var failures = ids.Where(id => kept.RemoveAll(t => t.Id == id) == 0)
             .Select(id => new RuleTargetFailure(id, "ResourceNotFoundException", $"Target {id} does not exist on rule {rule}."))
             .ToList();

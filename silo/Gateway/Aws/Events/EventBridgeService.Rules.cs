@@ -54,7 +54,7 @@ internal sealed partial class EventBridgeService
             return [];
         }
 
-        if (rule.RuleTargets.Count > 0 || rule.Targets.Count > 0)
+        if (rule.AwsTargets.Count > 0 || rule.Targets.Count > 0)
         {
             throw EventBridgeErrors.Validation("Rule can't be deleted since it has targets.");
         }

@@ -21,7 +21,7 @@ internal sealed partial class EventBridgeService
         var targets = given.Select(TargetOf).ToList();
         var (bus, grain) = await BusAsync(input);
         var rule = await grain.GetRuleAsync(ruleName) ?? throw EventBridgeErrors.NotFound($"Rule {ruleName} does not exist on EventBus {bus}.");
-        var ids = rule.RuleTargets.Select(t => t.Id).Union(targets.Select(t => t.Id), StringComparer.Ordinal).Count();
+        var ids = rule.AwsTargets.Select(t => t.Id).Union(targets.Select(t => t.Id), StringComparer.Ordinal).Count();
         if (ids > MaxTargetsPerRule)
         {
             throw EventBridgeErrors.LimitExceeded($"The requested resource exceeds the maximum number allowed: a rule has at most {MaxTargetsPerRule} targets.");
@@ -100,8 +100,8 @@ internal sealed partial class EventBridgeService
         var after = EventBridgeErrors.Input.After(input);
         var (bus, grain) = await BusAsync(input);
         var rule = await grain.GetRuleAsync(ruleName) ?? throw EventBridgeErrors.NotFound($"Rule {ruleName} does not exist on EventBus {bus}.");
-        var start = after is null ? 0 : rule.RuleTargets.ToList().FindIndex(t => t.Id == after) + 1;
-        var page = rule.RuleTargets.Skip(start).Take(limit).ToList();
+        var start = after is null ? 0 : rule.AwsTargets.ToList().FindIndex(t => t.Id == after) + 1;
+        var page = rule.AwsTargets.Skip(start).Take(limit).ToList();
         var output = new JsonObject
         {
             ["Targets"] = new JsonArray([.. page.Select(t =>
@@ -120,7 +120,7 @@ internal sealed partial class EventBridgeService
                 return (JsonNode)shape;
             })]),
         };
-        if (start + page.Count < rule.RuleTargets.Count)
+        if (start + page.Count < rule.AwsTargets.Count)
         {
             output["NextToken"] = AwsInput.Token(page[^1].Id);
         }
