@@ -35,7 +35,43 @@ public sealed record DestinationMessage
     /// but it starts no further invocation on any path (function destinations, subscriptions, rule targets).
     /// </summary>
     [Id(7)] public bool EndsChain { get; init; }
+
+    /// <summary>HTTP headers a webhook delivery sends besides its own (an SNS notification's <c>x-amz-sns-*</c>).</summary>
+    [Id(8)] public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>What an SNS <c>Publish</c> gave besides the body: subject and typed attributes; <c>null</c> for records.</summary>
+    [Id(9)] public TopicPublication? Publication { get; init; }
+
+    /// <summary>The body is already an EventBridge event (from <c>PutEvents</c>): a bus routes it as it is, without wrapping it.</summary>
+    [Id(10)] public bool IsEvent { get; init; }
 }
+
+/// <summary>A message published to a topic through SNS's <c>Publish</c>.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.TopicPublication")]
+public sealed record TopicPublication
+{
+    /// <summary>The SNS message id answered to the publisher.</summary>
+    [Id(0)] public required string MessageId { get; init; }
+
+    /// <summary>The subject, when one was given.</summary>
+    [Id(1)] public string? Subject { get; init; }
+
+    /// <summary>Message attributes by name: their data type (<c>String</c>, <c>Number</c>, <c>Binary</c>, …) and value (base64 for binary).</summary>
+    [Id(2)] public IReadOnlyDictionary<string, TypedAttribute> Attributes { get; init; } = new Dictionary<string, TypedAttribute>();
+
+    /// <summary>When it was published.</summary>
+    [Id(3)] public DateTimeOffset PublishedAt { get; init; }
+}
+
+/// <summary>A message attribute's data type and value.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("AsyncInvoke.TypedAttribute")]
+public sealed record TypedAttribute(
+    [property: Id(0)] string DataType,
+    [property: Id(1)] string Value);
 
 /// <summary>The state of one destination's deliveries.</summary>
 [GenerateSerializer]

@@ -96,7 +96,7 @@ const walkthrough = [...blocks('A first invocation (HTTP)', 'A first invocation 
   .filter((b) => b.code.includes('curl') || b.code.includes('aws '));
 
 for (const block of walkthrough) {
-  const needsCli = block.code.includes('aws lambda') || block.code.includes('aws sqs');
+  const needsCli = /\baws (lambda|sqs|sns|events) /.test(block.code);
   test(`README line ${block.line} runs as written`, { skip: needsCli && !cliVersion ? 'the AWS CLI (aws) is not installed' : false }, () => {
     const result = spawnSync('bash', ['-c', prepare(block.code)], {
       cwd: root,

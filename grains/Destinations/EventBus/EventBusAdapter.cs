@@ -25,16 +25,21 @@ internal sealed partial class EventBusAdapter(IGrainFactory grains, TimeProvider
         var followUps = new List<Delivery>();
         foreach (var message in messages)
         {
-            var envelope = Envelope(address.Name, message);
+            // An event from PutEvents is an EventBridge event already; anything else is a record to wrap.
+            var envelope = message.IsEvent ? message.Body : Envelope(address.Name, message);
             using var document = JsonDocument.Parse(envelope, InvocationRecordBuilder.ReadOptions);
-            followUps.AddRange(
-                from usable in rules
-                where usable.Pattern.Matches(document.RootElement)
-                let rule = usable.Rule
-                from target in rule.Targets
-                select Delivery.To(target, message with { Id = $"{message.Id}@bus/{address.Name}/{rule.Name}", Body = envelope }, now) into delivery
-                where delivery is not null
-                select delivery);
+            foreach (var (rule, _) in rules.Where(usable => !usable.Rule.Disabled && usable.Pattern.Matches(document.RootElement)))
+            {
+                var routed = message with { Id = $"{message.Id}@bus/{address.Name}/{rule.Name}", Body = envelope, IsEvent = false };
+                followUps.AddRange(rule.Targets.Select(target => Delivery.To(target, routed, now)).OfType<Delivery>());
+                followUps.AddRange(rule.AwsTargets
+                    .Select(target => Delivery.To(target.Arn, routed with
+                    {
+                        Id = $"{routed.Id}/{target.Id}",
+                        Body = EventTargetInput.For(envelope, target.Input, target.InputPath),
+                    }, now))
+                    .OfType<Delivery>());
+            }
         }
 
         return followUps;

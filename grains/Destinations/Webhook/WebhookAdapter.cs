@@ -31,6 +31,11 @@ internal sealed class WebhookAdapter(IHttpClientFactory clients) : IDestinationA
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("X-Request-Id", message.RequestId);
         request.Headers.TryAddWithoutValidation("X-Invocation-Condition", message.Condition);
+        foreach (var (name, value) in message.Headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

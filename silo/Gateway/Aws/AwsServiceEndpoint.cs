@@ -23,7 +23,12 @@ internal static partial class AwsServiceEndpoint
 
     public static IEndpointRouteBuilder MapAwsServices(this IEndpointRouteBuilder endpoints)
     {
-        IAwsService[] services = [ActivatorUtilities.CreateInstance<SqsService>(endpoints.ServiceProvider)];
+        IAwsService[] services =
+        [
+            ActivatorUtilities.CreateInstance<SqsService>(endpoints.ServiceProvider),
+            ActivatorUtilities.CreateInstance<Sns.SnsService>(endpoints.ServiceProvider),
+            ActivatorUtilities.CreateInstance<Events.EventBridgeService>(endpoints.ServiceProvider),
+        ];
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AwsServiceEndpoint).FullName!);
         async Task Handle(HttpContext http) => await (await HandleAsync(http, services, logger)).ExecuteAsync(http);
         endpoints.MapPost("/", Handle);
