@@ -94,13 +94,58 @@ internal static partial class AwsServiceEndpoint
         try
         {
             return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) is JsonObject input
-                ? (new AwsCall(operation, input, AwsProtocol.Json, http, null), owner)
+                ? (new AwsCall(operation, EnsureReadable(input), AwsProtocol.Json, http, null), owner)
                 : throw AwsServiceException.Malformed(AwsProtocol.Json, "The request body must be a JSON object.");
         }
         catch (JsonException ex)
         {
             throw AwsServiceException.Malformed(AwsProtocol.Json, $"The request body is not valid JSON: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// A parsed body is read lazily: a member named twice, or a string escaping half of a surrogate pair, would only
+    /// throw when a service reads it. Read it all once here, so such a body is refused as malformed.
+    /// </summary>
+    private static JsonObject EnsureReadable(JsonObject input)
+    {
+        var pending = new Stack<JsonNode?>([input]);
+        try
+        {
+            while (pending.TryPop(out var node))
+            {
+                switch (node)
+                {
+                    case JsonObject members:
+                        foreach (var (_, value) in members)
+                        {
+                            pending.Push(value);
+                        }
+
+                        break;
+                    case JsonArray items:
+                        foreach (var item in items)
+                        {
+                            pending.Push(item);
+                        }
+
+                        break;
+                    case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                        _ = value.GetValue<string>();
+                        break;
+                }
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            throw AwsServiceException.Malformed(AwsProtocol.Json, $"The request body is not valid JSON: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw AwsServiceException.Malformed(AwsProtocol.Json, $"The request body is not valid JSON: {ex.Message}");
+        }
+
+        return input;
     }
 
     private static async Task<(AwsCall, IAwsService)> ReadQueryCallAsync(HttpContext http, IAwsService[] services)
