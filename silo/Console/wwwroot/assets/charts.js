@@ -99,7 +99,7 @@ export function attemptBar(range, entry, { width = 260, height = 18 } = {}) {
   const finished = entry.finishedAt ? Date.parse(entry.finishedAt) : range.end;
   const outcome = String(entry.outcome ?? 'Running');
   const runX = at(started);
-  const runWidth = Math.max(2, at(finished) - runX);
+  const runWidth = Math.max(4, at(finished) - runX);
   const label = `${outcome}: due ${new Date(due).toISOString()}, started ${entry.startedAt}, ended ${entry.finishedAt ?? 'not yet'}`;
   return s('svg', { class: 'attempt-bar', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': label },
     s('title', null, label),

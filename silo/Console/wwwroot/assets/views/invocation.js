@@ -165,7 +165,10 @@ export function invocationDetail(root, [requestId]) {
         ['Completed', s.completedAt ? timeCell(s.completedAt) : '—'],
         ['Redriven', s.redrivenAt ? timeCell(s.redrivenAt) : null],
         ['Cancel requested', s.cancelRequested ? 'yes — ends when the running attempt returns' : null],
-        ['Last error', s.lastError ? h('span', { class: 'text-bad' }, h('strong', null, s.lastError.errorType), ': ', s.lastError.errorMessage) : '—'],
+        // The last error stays on the status after a later attempt succeeded: then it is history, not the state.
+        [s.status === 'Succeeded' ? 'Earlier error' : 'Last error', s.lastError
+          ? h('span', { class: s.status === 'Succeeded' ? 'muted' : 'text-bad' }, h('strong', null, s.lastError.errorType), ': ', s.lastError.errorMessage)
+          : '—'],
         ['Trace id', s.traceId ? h('code', { class: 'trace-id' }, s.traceId) : '—'],
       ]));
       update(attempts, [s.history, s.status, s.nextAttemptAt], () => timeline(s));

@@ -93,7 +93,11 @@ export function invocations(root, _params, search) {
       fill(results, h('p', { class: 'empty' }, 'No functions yet.'));
       return;
     }
+    const asked = [fn, state, tokens.length];
     const page = await api('/invocations', { params: { function: fn, state, limit: PAGE, next: tokens[tokens.length - 1] } });
+    if (asked.join('\n') !== [fn, state, tokens.length].join('\n')) {
+      return; // the filters changed while this page was on its way: a newer request shows the right one
+    }
     lastNext = page.next ?? null;
     renderPager();
     update(results, [fn, state, page.invocations], () => table(

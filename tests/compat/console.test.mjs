@@ -1,0 +1,188 @@
+// The web console at /console driven by a real browser (Debian's chromium, headless, through playwright-core): an
+// operator finds a failed event, reads its timeline, sees it in the dead-letter queue, fixes the function, redrives
+// the queue and watches the same request id succeed, all by clicking in the page; and, on a silo with an API key,
+// signs in. Screenshots of every step go to artifacts/console/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  LambdaClient, CreateFunctionCommand, GetFunctionCommand, InvokeCommand, PutFunctionEventInvokeConfigCommand,
+  UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { SQSClient, CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { startSilo } from './silo.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const artifacts = path.join(root, 'artifacts', 'console');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const missing = existsSync(executablePath) ? null : `chromium is not installed (${executablePath}); apt-get install -y chromium`;
+const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
+const apiKey = 'console-compat-key-5d1e9a7c3b';
+const WAIT_MS = 20_000;
+
+let browser;
+let silo;
+let securedSilo;
+
+before(async () => {
+  if (missing) {
+    return;
+  }
+  mkdirSync(artifacts, { recursive: true });
+  const { chromium } = await import('playwright-core');
+  [browser, silo, securedSilo] = await Promise.all([
+    chromium.launch({ executablePath, args: ['--no-sandbox'] }),
+    startSilo(),
+    startSilo({ AsyncInvoke__Auth__ApiKeys__oncall__Key: apiKey, AsyncInvoke__Auth__ApiKeys__oncall__Role: 'admin' }),
+  ]);
+});
+
+after(async () => {
+  await browser?.close();
+  silo?.stop();
+  securedSilo?.stop();
+});
+
+async function newPage(name) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
+  page.problems = problems;
+  return page;
+}
+
+/** A link of the console's navigation bar. */
+const nav = (page, name) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the locator is visible and its text matches, and says what it showed when it does not. */
+async function sees(locator, pattern, timeout = WAIT_MS) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    if (await locator.count() > 0 && await locator.first().isVisible()) {
+      text = await locator.first().innerText();
+      if (pattern === undefined || pattern.test(text)) {
+        return text;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`expected ${locator} to show ${pattern ?? 'something'}; it showed: ${text || '(nothing visible)'}`);
+}
+
+test('console: a failed event is found, read, seen in the DLQ, redriven after the fix and watched to succeed', async (t) => {
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  const lambda = new LambdaClient({ endpoint: silo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const sqs = new SQSClient({ endpoint: silo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+
+  // `fail` (dotnet:fail) with no retries and a dead-letter queue; the demo function when the silo defines it.
+  await sqs.send(new CreateQueueCommand({ QueueName: 'fail-dlq' }));
+  const exists = await lambda.send(new GetFunctionCommand({ FunctionName: 'fail' })).then(() => true, () => false);
+  if (!exists) {
+    await lambda.send(new CreateFunctionCommand({ FunctionName: 'fail', Role: 'arn:aws:iam::000000000000:role/any', PackageType: 'Image', Code: { ImageUri: 'dotnet:fail' } }));
+  }
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fail', DeadLetterConfig: { TargetArn: 'arn:aws:sqs:us-east-1:000000000000:fail-dlq' } }));
+  await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'fail', MaximumRetryAttempts: 0 }));
+  // Some successful traffic beside it, so the overview has rates to draw.
+  await Promise.all(Array.from({ length: 12 }, (_, i) => lambda.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: JSON.stringify({ n: i }) }))));
+  const invoked = await lambda.send(new InvokeCommand({ FunctionName: 'fail', InvocationType: 'Event', Payload: JSON.stringify({ order: 7, message: 'card declined' }) }));
+  assert.equal(invoked.StatusCode, 202);
+  const id = invoked.$metadata.requestId;
+  assert.match(id, /^[0-9a-f-]{36}$/);
+
+  const page = await newPage('operator');
+  await page.goto(`${silo.endpoint}/console`);
+  await sees(page.getByRole('heading', { level: 1 }), /^Overview$/);
+  await sees(page.locator('.attention'), /fail: 1 failed in the last hour/);
+  await sees(page.locator('tr[data-function="echo"]'), /echo\s+12\b/);
+  await shot(page, '01-overview');
+
+  // The invocations list, filtered to `fail`: the failed event is there.
+  await nav(page, 'Invocations').click();
+  await sees(page.getByRole('heading', { level: 1 }), /^Invocations$/);
+  await page.getByLabel('Function').selectOption('fail');
+  const row = page.locator(`tr[data-request-id="${id}"]`);
+  await sees(row, /Failed[\s\S]*RetriesExhausted/);
+  await shot(page, '02-invocations');
+
+  // Its detail: the failed attempt on the timeline, the error, the record.
+  await row.getByRole('link', { name: id }).click();
+  await page.waitForURL(`**/console/invocations/${id}`);
+  await sees(page.getByRole('heading', { level: 1 }), new RegExp(`Invocation ${id}`));
+  await sees(page.locator('.headline'), /Failed after 1 attempt \(RetriesExhausted\) — InvalidOperationException: card declined/);
+  await sees(page.locator('tr[data-attempt="1"][data-outcome="FunctionError"]'), /FunctionError[\s\S]*InvalidOperationException[\s\S]*card declined/);
+  await sees(page.getByRole('region', { name: 'Final record' }), /"condition": "RetriesExhausted"/);
+  await shot(page, '03-invocation-failed');
+
+  // The dead-letter queue holds the raw event, with the request id.
+  await nav(page, 'Queues').click();
+  await sees(page.locator('tr[data-queue="fail-dlq"]'), /fail-dlq\s+1\s+fail: dead-letter queue/);
+  await page.getByRole('link', { name: 'fail-dlq' }).click();
+  await sees(page.getByRole('heading', { level: 1 }), /^Queue fail-dlq$/);
+  await sees(page.locator(`tr[data-request-id="${id}"]`), /card declined/);
+  await shot(page, '04-dead-letter-queue');
+
+  // A second window keeps the invocation open: it must change to Succeeded by itself, without a reload.
+  const watcher = await newPage('watcher');
+  await watcher.goto(`${silo.endpoint}/console/invocations/${id}`);
+  await sees(watcher.locator('.headline'), /Failed after 1 attempt/);
+
+  // Fix the function, then redrive the queue from the page.
+  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fail', ImageUri: 'dotnet:echo' }));
+  await page.getByRole('button', { name: 'Redrive into fail' }).click();
+  const dialog = page.getByRole('dialog');
+  await sees(dialog, /Redrive fail's dead-letter queue\?/);
+  await dialog.getByRole('button', { name: 'Redrive now' }).click();
+  await sees(page.locator('.redrive-job[data-state="completed"]'), /Redrive completed[\s\S]*1 moved, 0 skipped, 0 failed of 1/);
+  await sees(page.locator('[data-depth]'), /^0 messages$/);
+  await shot(page, '05-redrive-completed');
+
+  await sees(watcher.locator('.headline'), /Succeeded after 2 attempts\./);
+  assert.equal(new URL(watcher.url()).pathname, `/console/invocations/${id}`);
+  await sees(watcher.locator('tr[data-outcome="Redriven"]'), /Redriven/);
+  await sees(watcher.locator('tr[data-attempt="2"][data-outcome="Success"]'), /Success/);
+  await sees(watcher.getByRole('region', { name: 'Final record' }), /"condition": "Success"/);
+  await shot(watcher, '06-invocation-succeeded');
+
+  assert.deepEqual([...page.problems, ...watcher.problems], []);
+});
+
+test('console: with an API key configured, the login form refuses a wrong key and the right key shows data', async (t) => {
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  const page = await newPage('secured');
+  await page.goto(`${securedSilo.endpoint}/console`);
+  await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
+  const key = page.getByLabel('API key');
+  await key.fill('not-the-key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await sees(page.getByRole('alert'), /Sign in failed: \w+/);
+  await shot(page, '07-login-refused');
+
+  await key.fill(apiKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await sees(page.getByRole('heading', { level: 1 }), /^Overview$/);
+  await sees(page.locator('#account'), /Signed in as oncall \(admin\)/);
+  await nav(page, 'Functions').click();
+  await sees(page.locator('tr[data-function="echo"]'), /Returns the payload/);
+  await shot(page, '08-signed-in');
+
+  // Without the session, the API is closed to the browser: signing out brings the form back.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
+  await page.reload();
+  await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
+  assert.deepEqual(page.problems, []);
+});
