@@ -57,6 +57,13 @@ if ! command -v aws >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null || echo "awscli could not be installed: its compatibility tests will be skipped." >&2
 fi
 
+# Debian's chromium drives the web console in the compatibility suite (its test reports itself skipped without it).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing chromium..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || echo "chromium could not be installed: the console test will be skipped." >&2
+fi
+
 # aws-lambda-ric, the conformance client of the Runtime API, compiles its native part (aws-lambda-cpp, curl) on
 # install, which takes minutes: it builds in the background at low priority while the .NET tests run, and its test
 # reports itself skipped when it cannot be built here.

@@ -2,7 +2,7 @@
 import { api, eventInvokeConfig, listFunctions, redriveJob } from './api.js';
 import { h, fill, update } from './dom.js';
 import { count, time } from './format.js';
-import { confirmAction, errorBox, okBox } from './ui.js';
+import { confirmAction, errorBox, invocationLink, okBox } from './ui.js';
 
 /** The built-in queue a destination names (queue://q, an SQS ARN, an SQS queue URL), or null. */
 export function queueNameOf(destination) {
@@ -78,6 +78,11 @@ function jobView(job) {
       h('progress', { max: total || 1, value: total ? done : job.state === 'completed' ? 1 : 0 }),
       ` ${total ? Math.round((done / total) * 100) : job.state === 'completed' ? 100 : 0}%`),
     h('p', { class: 'muted' }, `started ${time(job.startedAt)}`, job.completedAt ? ` · ended ${time(job.completedAt)}` : ''),
+    job.movedRequestIds?.length
+      ? h('div', { class: 'moved' }, h('span', null, 'Invocations retried: '),
+        h('ul', { class: 'inline-list' }, job.movedRequestIds.slice(0, 20).map((id) => h('li', null, invocationLink(id)))),
+        job.movedRequestIds.length > 20 ? h('span', { class: 'muted' }, ` and ${count(job.movedRequestIds.length - 20)} more`) : null)
+      : null,
     job.error ? errorBox({ errorType: 'RedriveError', errorMessage: job.error }) : null);
 }
 
