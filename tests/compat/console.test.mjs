@@ -133,8 +133,12 @@ test('console: a failed event is found, read, seen in the DLQ, redriven after th
   await shot(page, '04-dead-letter-queue');
 
   // A second window keeps the invocation open: it must change to Succeeded by itself, without a reload.
+  // It is opened as from an alert: the request id pasted into the box every page has.
   const watcher = await newPage('watcher');
-  await watcher.goto(`${silo.endpoint}/console/invocations/${id}`);
+  await watcher.goto(`${silo.endpoint}/console`);
+  await watcher.getByRole('search', { name: 'Open an invocation by request id' }).getByLabel('Request id').fill(id);
+  await watcher.getByRole('button', { name: 'Open', exact: true }).click();
+  await watcher.waitForURL(`**/console/invocations/${id}`);
   await sees(watcher.locator('.headline'), /Failed after 1 attempt/);
 
   // Fix the function, then redrive the queue from the page.

@@ -189,6 +189,16 @@ async function start() {
     navigate(a.getAttribute('href'));
   });
   window.addEventListener('popstate', render);
+  // A request id from an alert or a log line opens from every page.
+  document.getElementById('find').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = document.getElementById('find-id');
+    const id = input.value.trim();
+    if (id) {
+      input.value = '';
+      navigate(`/invocations/${encodeURIComponent(id)}`);
+    }
+  });
   document.addEventListener('visibilitychange', async () => {
     if (!document.hidden) {
       await refresh();

@@ -109,7 +109,7 @@ export function redrivePanel(functionName, source, queue) {
     button.disabled = true;
     try {
       const job = await api(`/functions/${encodeURIComponent(functionName)}/redrive`, { method: 'POST', body: { source } });
-      fill(feedback, okBox(`Redrive started: ${count(job?.total)} message(s) to move.`));
+      fill(feedback, okBox(job?.total ? `Redrive started: ${count(job.total)} message(s) to move.` : 'Redrive started.'));
       show(job);
     } catch (error) {
       fill(feedback, errorBox(error, 'Redrive'));
