@@ -167,23 +167,27 @@ test('console: with an API key configured, the login form refuses a wrong key an
     return;
   }
   const page = await newPage('secured');
-  await page.goto(`${securedSilo.endpoint}/console`);
+  // A deep link, as pasted from an alert: the page loads, asks for a key, and then shows what was asked for.
+  await page.goto(`${securedSilo.endpoint}/console/functions/echo`);
   await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
   const key = page.getByLabel('API key');
   await key.fill('not-the-key');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await sees(page.getByRole('alert'), /Sign in failed: \w+/);
+  await sees(page.getByRole('alert'), /Sign in failed: UnauthorizedException — The key is not valid\./);
   await shot(page, '07-login-refused');
 
   await key.fill(apiKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await sees(page.getByRole('heading', { level: 1 }), /^Overview$/);
+  await sees(page.getByRole('heading', { level: 1 }), /^echo$/);
   await sees(page.locator('#account'), /Signed in as oncall \(admin\)/);
+  await sees(page.getByRole('region', { name: 'Configuration' }), /dotnet:echo/);
+  await nav(page, 'Overview').click();
+  await sees(page.locator('tr[data-function="echo"]'), /echo/);
   await nav(page, 'Functions').click();
   await sees(page.locator('tr[data-function="echo"]'), /Returns the payload/);
   await shot(page, '08-signed-in');
 
-  // Without the session, the API is closed to the browser: signing out brings the form back.
+  // Signing out ends the session: the form comes back, and stays after a reload.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
   await page.reload();

@@ -69,8 +69,9 @@ export async function api(path, { method = 'GET', body, params } = {}) {
   }
   if (!response.ok) {
     const error = await errorOf(response, url);
-    // A refused sign-in is the login form's own error, not a session that ended.
-    if (response.status === 401 && !path.startsWith('/console/')) {
+    // No session: 401 on the control routes, Lambda's 403 MissingAuthenticationTokenException on its own. A refused
+    // sign-in is the login form's own error, not a session that ended.
+    if ((response.status === 401 || error.errorType === 'MissingAuthenticationTokenException') && !path.startsWith('/console/')) {
       onUnauthorized(error);
     }
     throw error;

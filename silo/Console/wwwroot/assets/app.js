@@ -31,7 +31,7 @@ const account = document.getElementById('account');
 let session = { authRequired: false, authenticated: false, name: null, role: null };
 let current = null;
 let timer = null;
-let refreshing = false;
+let refreshing = null;
 let generation = 0;
 
 function setLive(state, text) {
@@ -40,11 +40,12 @@ function setLive(state, text) {
 }
 
 async function refresh() {
-  if (!current?.refresh || refreshing || document.hidden) {
+  // A refresh still on its way for a page left behind does not hold back the first one of the page opened.
+  if (!current?.refresh || refreshing === generation || document.hidden) {
     return;
   }
-  refreshing = true;
   const mine = generation;
+  refreshing = mine;
   try {
     await current.refresh();
     if (mine === generation) {
@@ -57,7 +58,9 @@ async function refresh() {
       setLive('bad', 'Not updating');
     }
   } finally {
-    refreshing = false;
+    if (refreshing === mine) {
+      refreshing = null;
+    }
   }
 }
 
@@ -140,6 +143,28 @@ function showAccount() {
   fill(account, h('span', null, 'Signed in as ', h('strong', null, session.name ?? 'key'), session.role ? ` (${session.role})` : ''), ' ', out);
 }
 
+/**
+ * The silo sends a browser that opens a protected page (the Orleans Dashboard) without a session to
+ * /console/?signin=<that path>: once signed in, it goes back there. Only a path on this origin is followed.
+ * Returns true when the browser is leaving the console for it.
+ */
+function returnAfterSignIn() {
+  const back = new URLSearchParams(location.search).get('signin');
+  if (back === null) {
+    return false;
+  }
+  if (/^\/(?![/\\])/.test(back)) {
+    if (back === BASE || back.startsWith(`${BASE}/`) || back.startsWith(`${BASE}?`)) {
+      history.replaceState(null, '', back);
+      return false;
+    }
+    location.assign(back);
+    return true;
+  }
+  history.replaceState(null, '', BASE);
+  return false;
+}
+
 function showLogin(reason) {
   generation++;
   current?.dispose?.();
@@ -166,7 +191,9 @@ function showLogin(reason) {
       const who = await api('/console/login', { method: 'POST', body: { apiKey: key.value } });
       session = { authRequired: true, authenticated: true, name: who?.name ?? null, role: who?.role ?? null };
       showAccount();
-      await render();
+      if (!returnAfterSignIn()) {
+        await render();
+      }
     } catch (error) {
       fill(message, errorBox(error, 'Sign in failed'));
       key.select();
@@ -225,7 +252,9 @@ async function start() {
     showLogin();
     return;
   }
-  await render();
+  if (!returnAfterSignIn()) {
+    await render();
+  }
 }
 
 start();
