@@ -182,7 +182,7 @@ test('console: with an API key configured, the login form refuses a wrong key an
   await sees(page.locator('#account'), /Signed in as oncall \(admin\)/);
   await sees(page.getByRole('region', { name: 'Configuration' }), /dotnet:echo/);
   await nav(page, 'Overview').click();
-  await sees(page.locator('tr[data-function="echo"]'), /echo/);
+  await sees(page.locator('.cards'), /silos\s+1\b/i);
   await nav(page, 'Functions').click();
   await sees(page.locator('tr[data-function="echo"]'), /Returns the payload/);
   await shot(page, '08-signed-in');
