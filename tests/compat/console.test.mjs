@@ -45,8 +45,8 @@ after(async () => {
   securedSilo?.stop();
 });
 
-async function newPage(name) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+async function newPage(name, viewport = { width: 1400, height: 900 }) {
+  const context = await browser.newContext({ viewport, colorScheme: 'dark' });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
@@ -57,8 +57,12 @@ async function newPage(name) {
 /** A link of the console's navigation bar. */
 const nav = (page, name) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
 
-async function shot(page, name) {
+/** The whole page; `top` also keeps the first screenful, small enough for the README. */
+async function shot(page, name, { top = false } = {}) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+  if (top) {
+    await page.screenshot({ path: path.join(artifacts, `${name}-top.png`) });
+  }
 }
 
 /** Waits until the locator is visible and its text matches, and says what it showed when it does not. */
@@ -105,7 +109,7 @@ test('console: a failed event is found, read, seen in the DLQ, redriven after th
   await sees(page.getByRole('heading', { level: 1 }), /^Overview$/);
   await sees(page.locator('.attention'), /fail: 1 failed in the last hour/);
   await sees(page.locator('tr[data-function="echo"]'), /echo\s+12\b/);
-  await shot(page, '01-overview');
+  await shot(page, '01-overview', { top: true });
 
   // The invocations list, filtered to `fail`: the failed event is there.
   await nav(page, 'Invocations').click();
@@ -134,7 +138,7 @@ test('console: a failed event is found, read, seen in the DLQ, redriven after th
 
   // A second window keeps the invocation open: it must change to Succeeded by itself, without a reload.
   // It is opened as from an alert: the request id pasted into the box every page has.
-  const watcher = await newPage('watcher');
+  const watcher = await newPage('watcher', { width: 1400, height: 1120 });
   await watcher.goto(`${silo.endpoint}/console`);
   await watcher.getByRole('search', { name: 'Open an invocation by request id' }).getByLabel('Request id').fill(id);
   await watcher.getByRole('button', { name: 'Open', exact: true }).click();
@@ -156,7 +160,7 @@ test('console: a failed event is found, read, seen in the DLQ, redriven after th
   await sees(watcher.locator('tr[data-outcome="Redriven"]'), /Redriven/);
   await sees(watcher.locator('tr[data-attempt="2"][data-outcome="Success"]'), /Success/);
   await sees(watcher.getByRole('region', { name: 'Final record' }), /"condition": "Success"/);
-  await shot(watcher, '06-invocation-succeeded');
+  await shot(watcher, '06-invocation-succeeded', { top: true });
 
   assert.deepEqual([...page.problems, ...watcher.problems], []);
 });

@@ -57,9 +57,11 @@ export function overview(root) {
       fill(chart, Object.keys(shown).length ? lineChart(shown) : h('p', { class: 'empty' }, 'No series yet.'));
 
       const numeric = (label) => ({ label, numeric: true });
+      // A per-function backlog is shown when the silo reports one; the cluster's is always in the cards above.
+      const backlog = functions.some((f) => (f.pending ?? f.backlog) !== undefined);
       fill(list, table(
         ['Function', numeric('Received'), numeric('In flight'), numeric('Retrying'), numeric('Throttled'), numeric('Succeeded'),
-          numeric('Failed'), numeric('Dropped'), numeric('Backlog'), 'Last hour', ''],
+          numeric('Failed'), numeric('Dropped'), backlog ? numeric('Backlog') : null, 'Last hour', ''].filter(Boolean),
         functions.map((f) => ({
           attrs: { class: (f.failed ?? 0) > 0 || (f.dropped ?? 0) > 0 ? 'row-bad' : null, 'data-function': f.functionName },
           cells: [
@@ -71,10 +73,10 @@ export function overview(root) {
             count(f.succeeded),
             h('span', { class: f.failed ? 'text-bad' : null }, count(f.failed)),
             h('span', { class: f.dropped ? 'text-bad' : null }, count(f.dropped)),
-            count(f.pending ?? f.backlog),
+            backlog ? count(f.pending ?? f.backlog) : null,
             sparkline({ received: f.series?.received ?? [], failed: f.series?.failed ?? [] }),
             link(`/invocations?function=${encodeURIComponent(f.functionName)}`, 'Invocations'),
-          ],
+          ].filter((cell) => cell !== null),
         })),
         { empty: 'No function has had events in the last hour.' }));
     },
