@@ -5,10 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  LambdaClient, CreateFunctionCommand, GetFunctionCommand, InvokeCommand, PutFunctionEventInvokeConfigCommand,
+  LambdaClient, CreateFunctionCommand, GetFunctionCommand, InvokeCommand, PutFunctionEventInvokeConfigCommand, UpdateFunctionEventInvokeConfigCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { SQSClient, CreateQueueCommand } from '@aws-sdk/client-sqs';
@@ -34,7 +35,8 @@ before(async () => {
   const { chromium } = await import('playwright-core');
   [browser, silo, securedSilo] = await Promise.all([
     chromium.launch({ executablePath, args: ['--no-sandbox'] }),
-    startSilo(),
+    // Deliveries park after 3 s of failures (6 h by default), to a webhook on this machine.
+    startSilo({ AsyncInvoke__DeliveryRetryWindow: '00:00:03', AsyncInvoke__Webhooks__AllowLoopback: 'true' }),
     startSilo({ AsyncInvoke__Auth__ApiKeys__oncall__Key: apiKey, AsyncInvoke__Auth__ApiKeys__oncall__Role: 'admin' }),
   ]);
 });
@@ -196,5 +198,88 @@ test('console: with an API key configured, the login form refuses a wrong key an
   await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
   await page.reload();
   await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('console: pause a function, cancel a held event, retry it, resume, and see it succeed', async (t) => {
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  const lambda = new LambdaClient({ endpoint: silo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const page = await newPage('control');
+  await page.goto(`${silo.endpoint}/console/functions/flaky`);
+  await sees(page.getByRole('heading', { level: 1 }), /^flaky$/);
+  await page.getByRole('button', { name: 'Pause asynchronous processing' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+  await sees(page.getByRole('region', { name: 'Pause / resume' }), /Paused — events are held/);
+
+  const invoked = await lambda.send(new InvokeCommand({ FunctionName: 'flaky', InvocationType: 'Event', Payload: JSON.stringify({ failTimes: 0 }) }));
+  const id = invoked.$metadata.requestId;
+  await nav(page, 'Invocations').click();
+  await page.getByLabel('Function').selectOption('flaky');
+  await page.getByLabel('State').selectOption('paused');
+  const row = page.locator(`tr[data-request-id="${id}"]`);
+  await sees(row, /Paused/);
+  await row.getByRole('link', { name: id }).click();
+  await sees(page.locator('.headline'), /Held: the function is paused/);
+
+  await page.getByRole('button', { name: 'Cancel invocation' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel invocation' }).click();
+  await sees(page.locator('.headline'), /Cancelled after 0 attempts\./);
+  await sees(page.getByRole('status').filter({ hasText: 'Cancelled.' }), /Cancelled\./);
+
+  // A retry while the function is still paused is held again; resuming runs it.
+  await page.getByRole('button', { name: 'Retry now' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Retry now' }).click();
+  await sees(page.locator('.headline'), /Held: the function is paused/);
+  await page.locator('.crumbs').getByRole('link', { name: 'flaky' }).click();
+  await page.getByRole('button', { name: 'Resume asynchronous processing' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+  await sees(page.getByRole('region', { name: 'Pause / resume' }), /Running/);
+  await sees(page.getByRole('region', { name: 'Latest invocations' }).locator('tr').filter({ hasText: id }), /Succeeded/);
+  await shot(page, '09-function-resumed');
+  assert.deepEqual(page.problems, []);
+});
+
+test('console: deliveries parked at a webhook that was down are redriven from the page once it is back', async (t) => {
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  let up = false;
+  const received = [];
+  const hook = createServer((request, response) => {
+    let body = '';
+    request.on('data', (d) => { body += d; });
+    request.on('end', () => {
+      if (up) {
+        received.push(JSON.parse(body));
+      }
+      response.writeHead(up ? 200 : 503).end();
+    });
+  });
+  await new Promise((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  t.after(() => hook.close());
+  const destination = `http://127.0.0.1:${hook.address().port}/records`;
+
+  const lambda = new LambdaClient({ endpoint: silo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  await lambda.send(new UpdateFunctionEventInvokeConfigCommand({ FunctionName: 'sleep', DestinationConfig: { OnSuccess: { Destination: destination } } }));
+  const invoked = await lambda.send(new InvokeCommand({ FunctionName: 'sleep', InvocationType: 'Event', Payload: JSON.stringify({ ms: 1 }) }));
+  const id = invoked.$metadata.requestId;
+
+  const page = await newPage('deliveries');
+  await page.goto(`${silo.endpoint}/console/destinations`);
+  const panel = page.locator(`[data-destination="${destination}"]`);
+  await sees(panel, /sleep \(OnSuccess\)[\s\S]*1 parked/);
+  await sees(panel.locator(`tr[data-delivery="${id}:success"]`), /Success[\s\S]*503/);
+  await shot(page, '10-parked-delivery');
+
+  up = true;
+  await panel.getByRole('button', { name: 'Redrive 1 parked' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Redrive' }).click();
+  await sees(panel.getByRole('status'), /1 deliveries moved back to pending\./);
+  await sees(panel, /0 pending, 0 parked/);
+  assert.deepEqual(received.map((r) => [r.requestContext.requestId, r.requestContext.condition]), [[id, 'Success']]);
   assert.deepEqual(page.problems, []);
 });

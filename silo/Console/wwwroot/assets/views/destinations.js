@@ -5,6 +5,7 @@ import { h, fill, update } from '../dom.js';
 import { count, pretty } from '../format.js';
 import { codeBlock, confirmAction, errorBox, field, functionLink, invocationLink, okBox, section, table } from '../ui.js';
 import { functionRoutes } from '../redrive.js';
+import { summaryOf } from './queues.js';
 
 const lookedUp = new Set();
 
@@ -41,14 +42,13 @@ function parkedTable(parked) {
         m.condition ?? '—',
         count(p.attempts),
         p.lastError ? h('span', { class: 'text-bad' }, p.lastError) : '—',
-        h('details', null, h('summary', null, 'show'), codeBlock(pretty(m.body), 'Delivery body')),
+        h('details', null, h('summary', null, summaryOf(String(m.body ?? ''))), codeBlock(pretty(m.body), 'Delivery body')),
       ],
     };
   }), { empty: 'Nothing parked.' });
 }
 
-function destinationPanel(destination, users, status) {
-  const feedback = h('div', { 'aria-live': 'polite' });
+function destinationPanel(destination, users, status, feedback) {
   const parkedCount = status.parkedCount ?? status.parked?.length ?? 0;
   const button = h('button', { type: 'button', class: 'primary', disabled: parkedCount === 0 }, `Redrive ${count(parkedCount)} parked`);
   button.addEventListener('click', async () => {
@@ -89,16 +89,30 @@ export function destinations(root) {
     field('Destination', input, 'Any destination not named by a function: a topic subscription, a rule target.'),
     h('button', { type: 'submit' }, 'Look up'));
 
-  fill(root, h('h1', { tabindex: '-1' }, 'Destinations'), section('Look up', form, message), section('Deliveries', list));
+  fill(root, h('h1', { tabindex: '-1' }, 'Destinations'), section('Deliveries', list), section('Look up', form, message));
+
+  // What a redrive said outlives the panel's rebuild when the counts change.
+  const feedbacks = new Map();
+  const feedbackOf = (d) => {
+    if (!feedbacks.has(d)) {
+      feedbacks.set(d, h('div', { 'aria-live': 'polite' }));
+    }
+    return feedbacks.get(d);
+  };
 
   async function refresh() {
     const byDestination = destinationsOf(await functionRoutes());
-    const entries = [...byDestination];
-    const statuses = await Promise.all(entries.map(([d]) => api('/destinations', { params: { uri: d } }).catch((error) => ({ error }))));
+    const unsorted = [...byDestination];
+    const answers = await Promise.all(unsorted.map(([d]) => api('/destinations', { params: { uri: d } }).catch((error) => ({ error }))));
+    // What is stuck comes first: errors, then the most parked, then the most pending.
+    const weight = (st) => (st.error ? 1e12 : (st.parkedCount ?? 0) * 1e6 + (st.pending ?? 0));
+    const order = unsorted.map((_, i) => i).sort((a, b) => weight(answers[b]) - weight(answers[a]));
+    const entries = order.map((i) => unsorted[i]);
+    const statuses = order.map((i) => answers[i]);
     update(list, statuses.map((st, i) => [entries[i], st.error ? st.error.message : st]), () => (entries.length
       ? entries.map(([d, users], i) => (statuses[i].error
         ? h('div', { class: 'subpanel' }, h('h3', null, h('code', null, d)), errorBox(statuses[i].error))
-        : destinationPanel(d, users, statuses[i])))
+        : destinationPanel(d, users, statuses[i], feedbackOf(d))))
       : h('p', { class: 'empty' }, 'No function names a destination. Look one up above.')));
   }
 

@@ -120,7 +120,7 @@ function actions(s, feedback) {
     });
     buttons.push(retry);
   }
-  return buttons.length ? h('div', { class: 'actions' }, buttons) : h('p', { class: 'muted' }, 'Nothing to do: it succeeded.');
+  return buttons.length ? h('div', { class: 'actions' }, buttons) : null;
 }
 
 export function invocationDetail(root, [requestId]) {
@@ -134,7 +134,7 @@ export function invocationDetail(root, [requestId]) {
   const crumbs = h('p', { class: 'crumbs' }, link('/invocations', 'Invocations'), ' / ', h('code', null, requestId));
 
   fill(root, crumbs, h('h1', { tabindex: '-1' }, 'Invocation ', h('code', { class: 'request-id' }, requestId)), head,
-    h('div', { class: 'panel' }, controls, feedback), section('Details', summary), section('Attempts', attempts),
+    h('div', { class: 'controls' }, controls, feedback), section('Details', summary), section('Attempts', attempts),
     section('Payload', payload), section('Final record', record));
 
   return {

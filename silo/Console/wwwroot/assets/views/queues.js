@@ -66,6 +66,23 @@ function attributeText(value) {
   return typeof value === 'string' ? value : value?.StringValue ?? value?.stringValue ?? value?.value ?? JSON.stringify(value);
 }
 
+/** One line for a message: a record's condition and error, or the start of the body. */
+export function summaryOf(body) {
+  try {
+    const record = JSON.parse(body);
+    const condition = record?.requestContext?.condition;
+    if (condition) {
+      const error = record.responsePayload?.errorType
+        ? ` — ${record.responsePayload.errorType}: ${record.responsePayload.errorMessage ?? ''}`
+        : '';
+      return `record: ${condition}${error}`;
+    }
+  } catch {
+    // not JSON: the body speaks for itself
+  }
+  return body.length > 80 ? `${body.slice(0, 80)}…` : body || '(empty)';
+}
+
 function messageRow(m) {
   const id = requestIdOf(m);
   const attributes = Object.entries(m.attributes ?? {}).filter(([k]) => k !== 'RequestID');
@@ -78,7 +95,7 @@ function messageRow(m) {
       time(m.sentAt),
       count(m.receiveCount),
       attributes.length ? h('dl', { class: 'attrs' }, attributes.map(([k, v]) => [h('dt', null, k), h('dd', null, attributeText(v))])) : '—',
-      h('details', null, h('summary', null, body.length > 80 ? `${body.slice(0, 80)}…` : body || '(empty)'), codeBlock(pretty(body), 'Message body')),
+      h('details', null, h('summary', null, summaryOf(body)), codeBlock(pretty(body), 'Message body')),
     ],
   };
 }
