@@ -21,6 +21,7 @@ const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const missing = existsSync(executablePath) ? null : `chromium is not installed (${executablePath}); apt-get install -y chromium`;
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const apiKey = 'console-compat-key-5d1e9a7c3b';
+const reader = { accessKeyId: 'AKIACONSOLEREAD00001', secretAccessKey: 'console-read-secret-8e4f' };
 const WAIT_MS = 20_000;
 
 let browser;
@@ -37,7 +38,12 @@ before(async () => {
     chromium.launch({ executablePath, args: ['--no-sandbox'] }),
     // Deliveries park after 3 s of failures (6 h by default), to a webhook on this machine.
     startSilo({ AsyncInvoke__DeliveryRetryWindow: '00:00:03', AsyncInvoke__Webhooks__AllowLoopback: 'true' }),
-    startSilo({ AsyncInvoke__Auth__ApiKeys__oncall__Key: apiKey, AsyncInvoke__Auth__ApiKeys__oncall__Role: 'admin' }),
+    startSilo({
+      AsyncInvoke__Auth__ApiKeys__oncall__Key: apiKey,
+      AsyncInvoke__Auth__ApiKeys__oncall__Role: 'admin',
+      [`AsyncInvoke__Auth__Credentials__${reader.accessKeyId}__Secret`]: reader.secretAccessKey,
+      [`AsyncInvoke__Auth__Credentials__${reader.accessKeyId}__Role`]: 'read',
+    }),
   ]);
 });
 
@@ -198,6 +204,19 @@ test('console: with an API key configured, the login form refuses a wrong key an
   await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
   await page.reload();
   await sees(page.getByRole('heading', { level: 1 }), /^Sign in$/);
+
+  // A read-only access key signs in too, and what it may not do is refused in the page, in the API's words.
+  await page.getByText('Sign in with an AWS access key instead').click();
+  await page.getByLabel('Access key id').fill(reader.accessKeyId);
+  await page.getByLabel('Secret access key').fill(reader.secretAccessKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await sees(page.locator('#account'), new RegExp(`Signed in as ${reader.accessKeyId} \\(read\\)`));
+  await nav(page, 'Functions').click();
+  await page.locator('tr[data-function="echo"]').getByRole('link', { name: 'echo' }).click();
+  await page.getByRole('button', { name: 'Pause asynchronous processing' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+  await sees(page.getByRole('region', { name: 'Pause / resume' }).getByRole('alert'), /Pause: AccessDeniedException — .*asyncinvoke:PutAsyncProcessing/);
+  await shot(page, '09-read-only-refused');
   assert.deepEqual(page.problems, []);
 });
 
@@ -238,7 +257,7 @@ test('console: pause a function, cancel a held event, retry it, resume, and see 
   await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
   await sees(page.getByRole('region', { name: 'Pause / resume' }), /Running/);
   await sees(page.getByRole('region', { name: 'Latest invocations' }).locator('tr').filter({ hasText: id }), /Succeeded/);
-  await shot(page, '09-function-resumed');
+  await shot(page, '11-function-resumed');
   assert.deepEqual(page.problems, []);
 });
 
@@ -273,7 +292,7 @@ test('console: deliveries parked at a webhook that was down are redriven from th
   const panel = page.locator(`[data-destination="${destination}"]`);
   await sees(panel, /sleep \(OnSuccess\)[\s\S]*1 parked/);
   await sees(panel.locator(`tr[data-delivery="${id}:success"]`), /Success[\s\S]*503/);
-  await shot(page, '10-parked-delivery');
+  await shot(page, '12-parked-delivery');
 
   up = true;
   await panel.getByRole('button', { name: 'Redrive 1 parked' }).click();

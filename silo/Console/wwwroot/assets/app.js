@@ -174,21 +174,38 @@ function showLogin(reason) {
   setLive('paused', 'Signed out');
   showAccount();
   document.title = 'Sign in · AsyncInvoke console';
-  const key = h('input', { type: 'password', name: 'apiKey', autocomplete: 'current-password', required: true, spellcheck: 'false' });
+  const key = h('input', { type: 'password', name: 'apiKey', autocomplete: 'current-password', spellcheck: 'false' });
+  // A silo configured with SigV4 credentials only has no API key to give: its access key signs in too.
+  const accessKeyId = h('input', { type: 'text', name: 'accessKeyId', autocomplete: 'username', spellcheck: 'false' });
+  const secret = h('input', { type: 'password', name: 'secretAccessKey', autocomplete: 'current-password', spellcheck: 'false' });
   const message = h('div', { 'aria-live': 'polite' }, reason ? errorBox(reason) : null);
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h('form', { class: 'login panel', 'aria-labelledby': 'login-title' },
     h('h1', { id: 'login-title', tabindex: '-1' }, 'Sign in'),
     h('p', null, 'This silo requires an API key. The key is sent once; the session is kept in an HttpOnly cookie.'),
     field('API key', key),
+    h('details', { class: 'alternative' },
+      h('summary', null, 'Sign in with an AWS access key instead'),
+      field('Access key id', accessKeyId),
+      field('Secret access key', secret)),
     message,
     h('div', { class: 'actions' }, submit));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    submit.disabled = true;
+    const body = key.value
+      ? { apiKey: key.value }
+      : accessKeyId.value
+        ? { accessKeyId: accessKeyId.value.trim(), secretAccessKey: secret.value }
+        : null;
     fill(message);
+    if (!body) {
+      fill(message, errorBox({ errorType: 'MissingCredential', errorMessage: 'Enter an API key, or an access key id and its secret.' }));
+      key.focus();
+      return;
+    }
+    submit.disabled = true;
     try {
-      const who = await api('/console/login', { method: 'POST', body: { apiKey: key.value } });
+      const who = await api('/console/login', { method: 'POST', body });
       session = { authRequired: true, authenticated: true, name: who?.name ?? null, role: who?.role ?? null };
       showAccount();
       if (!returnAfterSignIn()) {
@@ -196,7 +213,7 @@ function showLogin(reason) {
       }
     } catch (error) {
       fill(message, errorBox(error, 'Sign in failed'));
-      key.select();
+      (body.apiKey ? key : secret).select();
     } finally {
       submit.disabled = false;
     }
