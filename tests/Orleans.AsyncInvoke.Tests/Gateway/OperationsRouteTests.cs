@@ -107,17 +107,21 @@ public sealed class OperationsRouteTests(GatewayFixture fixture)
             await fixture.Events.WaitAsync(id, InvocationEventKind.Completed);
         }
 
+        var held = await InvokeEventAsync(fn, "{}", ("X-AsyncInvoke-Invoke-After", "3600"));
         var stats = await Eventually.ReachAsync(
             async () => JsonDocument.Parse(await _http.GetStringAsync(new Uri("/stats", UriKind.Relative))).RootElement,
-            s => Function(s, echo) is { } e && e.GetProperty("succeeded").GetInt64() == 3 && Function(s, fn) is { } f && f.GetProperty("failed").GetInt64() == 1,
+            s => Function(s, echo) is { } e && e.GetProperty("succeeded").GetInt64() == 3
+                && Function(s, fn) is { } f && f.GetProperty("failed").GetInt64() == 1 && f.GetProperty("pending").GetInt64() == 1,
             "the silo's report of both functions", TimeSpan.FromSeconds(20));
 
         var counted = Function(stats, echo)!.Value;
-        Assert.Equal((3L, 3L, 0L, 0L), (counted.GetProperty("received").GetInt64(), counted.GetProperty("started").GetInt64(), counted.GetProperty("failed").GetInt64(), counted.GetProperty("inFlight").GetInt64()));
+        Assert.Equal((3L, 3L, 0L, 0L, 0L), (counted.GetProperty("received").GetInt64(), counted.GetProperty("started").GetInt64(), counted.GetProperty("failed").GetInt64(),
+            counted.GetProperty("inFlight").GetInt64(), counted.GetProperty("pending").GetInt64()));
         var series = counted.GetProperty("series").GetProperty("received").EnumerateArray().Select(e => e.GetInt64()).ToList();
         Assert.Equal((60, 3L), (series.Count, series.Sum()));
         Assert.Equal(1, stats.GetProperty("cluster").GetProperty("silos").GetInt32());
         Assert.Equal(60, stats.GetProperty("windowMinutes").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(Request(HttpMethod.Delete, $"/invocations/{held}"))).StatusCode);
     }
 
     [Fact]
@@ -177,9 +181,15 @@ public sealed class OperationsRouteTests(GatewayFixture fixture)
         return (fn, dlq, failures);
     }
 
-    private async Task<string> InvokeEventAsync(string function, string payload)
+    private async Task<string> InvokeEventAsync(string function, string payload, params (string Name, string Value)[] headers)
     {
-        var response = await _http.SendAsync(Invoke(function, payload, "Event"));
+        var request = Invoke(function, payload, "Event");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        var response = await _http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return response.Headers.GetValues("x-amzn-RequestId").Single();
     }
