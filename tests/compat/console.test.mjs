@@ -117,7 +117,7 @@ test('console: a failed event is found, read, seen in the DLQ, redriven after th
   await sees(page.getByRole('heading', { level: 1 }), /^Overview$/);
   await sees(page.locator('.attention'), /fail: 1 failed in the last hour/);
   await sees(page.locator('tr[data-function="echo"]'), /echo\s+12\b/);
-  await shot(page, '01-overview', { top: true });
+  await shot(page, '01-overview');
 
   // The invocations list, filtered to `fail`: the failed event is there.
   await nav(page, 'Invocations').click();
