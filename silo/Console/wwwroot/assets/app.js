@@ -3,6 +3,7 @@
 import { api, whenUnauthorized } from './api.js';
 import { h, fill } from './dom.js';
 import { BASE, errorBox, field } from './ui.js';
+import { relative } from './format.js';
 import { overview } from './views/overview.js';
 import { functions, functionDetail } from './views/functions.js';
 import { invocations } from './views/invocations.js';
@@ -49,6 +50,10 @@ async function refresh() {
   try {
     await current.refresh();
     if (mine === generation) {
+      // Views rebuild only what changed; "12 s ago" changes on its own.
+      for (const span of main.querySelectorAll('time[datetime] > .relative')) {
+        span.textContent = ` (${relative(span.parentElement.getAttribute('datetime'))})`;
+      }
       fill(banner);
       setLive('ok', `Live · updated ${new Date().toISOString().slice(11, 19)} UTC`);
     }

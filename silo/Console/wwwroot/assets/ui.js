@@ -85,28 +85,6 @@ export function confirmAction({ title, message, confirm = 'Confirm', danger = fa
   });
 }
 
-/**
- * A button that runs an async action, disabled while it runs, with the outcome (or the API's error) shown in the
- * given region. The action returns the text to show on success.
- */
-export function actionButton(label, region, action, { className } = {}) {
-  const button = h('button', { type: 'button', class: className }, label);
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      const result = await action();
-      if (result) {
-        fill(region, okBox(result));
-      }
-    } catch (error) {
-      fill(region, errorBox(error, label));
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return button;
-}
-
 /** A labelled form control. */
 export function field(label, control, hint) {
   const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;

@@ -25,7 +25,7 @@ export function invocations(root, _params, search) {
     field('Function', fnSelect), field('State', stateSelect), h('button', { type: 'submit' }, 'Show'));
   const jump = h('form', { class: 'toolbar', role: 'search', 'aria-label': 'Find an invocation by request id' },
     field('Request id', idInput), h('button', { type: 'submit', class: 'primary' }, 'Open invocation'));
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = h('div');
   const pager = h('div', { class: 'pager' });
   const message = h('div');
 
@@ -45,12 +45,21 @@ export function invocations(root, _params, search) {
     history.replaceState(null, '', `${BASE}/invocations${text ? `?${text}` : ''}`);
   }
 
+  // Filters and paging ask for a page at once, outside the 2 s rhythm: their errors are shown here.
+  function reload() {
+    fill(message);
+    refresh().catch((error) => fill(message, errorBox(error, 'Invocations')));
+  }
+
   function renderPager() {
-    const first = h('button', { type: 'button', disabled: tokens.length === 1 }, '« First page');
-    const next = h('button', { type: 'button', disabled: !lastNext }, 'Next page »');
-    first.addEventListener('click', () => { tokens = [null]; refresh(); });
-    next.addEventListener('click', () => { tokens.push(lastNext); refresh(); });
-    fill(pager, first, h('span', null, ` Page ${pageNumber()} `), next);
+    // Rebuilt only when it changes, so a focused button stays focused between refreshes.
+    update(pager, [tokens.length, Boolean(lastNext)], () => {
+      const first = h('button', { type: 'button', disabled: tokens.length === 1 }, '« First page');
+      const next = h('button', { type: 'button', disabled: !lastNext }, 'Next page »');
+      first.addEventListener('click', () => { tokens = [null]; reload(); });
+      next.addEventListener('click', () => { tokens.push(lastNext); reload(); });
+      return [first, h('span', null, ` Page ${pageNumber()} `), next];
+    });
   }
 
   filters.addEventListener('submit', (e) => {
@@ -59,7 +68,7 @@ export function invocations(root, _params, search) {
     state = stateSelect.value;
     tokens = [null];
     setUrl();
-    refresh();
+    reload();
   });
   fnSelect.addEventListener('change', () => filters.requestSubmit());
   stateSelect.addEventListener('change', () => filters.requestSubmit());
