@@ -6,6 +6,7 @@ import { lineChart } from '../charts.js';
 import { count, statusBadge, time, timeCell } from '../format.js';
 import { confirmAction, errorBox, okBox, facts, functionLink, invocationLink, link, queueLink, section, table } from '../ui.js';
 import { failureTargets, queueNameOf, redrivePanel } from '../redrive.js';
+import { refreshNow } from '../app.js';
 
 const enc = encodeURIComponent;
 
@@ -57,11 +58,13 @@ function pauseControl(name, paused, feedback, after) {
     try {
       const answer = await api(`/functions/${enc(name)}/async`, { method: 'PUT', body: { paused: !paused } });
       fill(feedback, okBox(answer?.paused ? `${name} is paused.` : `${name} is running again.`));
-      await after();
     } catch (error) {
       fill(feedback, errorBox(error, paused ? 'Resume' : 'Pause'));
       button.disabled = false;
+      return;
     }
+    // Shows the new state now; a refresh that fails here is reported by the live refresh like any other.
+    await after();
   });
   return h('div', { class: 'pause' },
     h('p', null, 'Asynchronous processing: ', paused
@@ -103,7 +106,7 @@ export function functionDetail(root, [name]) {
     ]);
     const c = fn.Configuration ?? {};
     update(head, [c.Description, c.FunctionArn], () => h('p', { class: 'muted' }, c.Description || '', c.Description ? ' · ' : '', h('code', null, c.FunctionArn ?? '')));
-    update(pause, asyncState.paused, () => pauseControl(name, asyncState.paused, feedback, refresh));
+    update(pause, asyncState.paused, () => pauseControl(name, asyncState.paused, feedback, refreshNow));
 
     const reserved = fn.Concurrency?.ReservedConcurrentExecutions;
     update(config, [c, fn.Code, reserved], () => facts([
@@ -133,7 +136,7 @@ export function functionDetail(root, [name]) {
       ? errorBox(stats.error, 'Statistics')
       : mine
         ? h('div', null,
-          h('p', null, `${count(mine.received)} received, ${count(mine.inFlight)} in flight, ${count(mine.retried)} retried, ${count(mine.throttled)} throttled, ${count(mine.succeeded)} succeeded, ${count(mine.failed)} failed, ${count(mine.dropped)} dropped`),
+          h('p', null, `${count(mine.received)} received, ${mine.pending !== undefined ? `${count(mine.pending)} in the backlog, ` : ''}${count(mine.inFlight)} in flight, ${count(mine.retried)} retried, ${count(mine.throttled)} throttled, ${count(mine.succeeded)} succeeded, ${count(mine.failed)} failed, ${count(mine.dropped)} dropped`),
           lineChart({ received: mine.series?.received ?? [], succeeded: mine.series?.succeeded ?? [], failed: mine.series?.failed ?? [], dropped: mine.series?.dropped ?? [] }))
         : h('p', { class: 'empty' }, 'No events in the last hour.')));
 
@@ -152,7 +155,7 @@ export function functionDetail(root, [name]) {
         ? panels.map((p) => h('div', { class: 'subpanel' }, h('h3', null, `${p.source === 'dlq' ? 'Dead-letter queue' : 'OnFailure queue'}: `, queueLink(p.queue)), p.panel.el))
         : h('p', { class: 'empty' }, 'This function has no dead-letter or OnFailure queue.'));
     }
-    // Both panels show the function's latest job: one request serves them.
+    // A function has one redrive at a time: both panels follow its latest job, whichever queue it drains.
     await Promise.all(panels.map((p) => p.panel.refresh()));
   }
 
