@@ -58,6 +58,12 @@ async function newPage(name, viewport = { width: 1400, height: 900 }) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
+  // The silo serves the console under a strict Content-Security-Policy: anything it blocks is a bug of the page.
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) {
+      problems.push(`${name}: ${message.text()}`);
+    }
+  });
   page.problems = problems;
   return page;
 }
