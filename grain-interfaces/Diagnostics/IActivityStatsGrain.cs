@@ -74,6 +74,9 @@ public sealed record FunctionActivity
 
     /// <summary>Attempts running now.</summary>
     [Id(9)] public long InFlight { get; init; }
+
+    /// <summary>Failed or cancelled invocations sent round again (retry, redrive).</summary>
+    [Id(10)] public long Redriven { get; init; }
 }
 
 /// <summary>The last hour of the cluster.</summary>

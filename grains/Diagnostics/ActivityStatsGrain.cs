@@ -31,7 +31,7 @@ public sealed class ActivityStatsGrain(TimeProvider time) : Grain, IActivityStat
             }
 
             window.Add(minute, f);
-            window.Backlog += f.Received - f.Succeeded - f.Failed - f.Dropped - f.Cancelled;
+            window.Backlog += f.Received + f.Redriven - f.Succeeded - f.Failed - f.Dropped - f.Cancelled;
             window.InFlight[report.Silo] = f.InFlight;
         }
 
@@ -57,7 +57,7 @@ public sealed class ActivityStatsGrain(TimeProvider time) : Grain, IActivityStat
         foreach (var (name, window) in _functions.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             var series = window.Series(minute);
-            if (series.Totals is { Received: 0, Started: 0, Succeeded: 0, Failed: 0, Dropped: 0, Cancelled: 0, Retried: 0, Throttled: 0 }
+            if (series.Totals is { Received: 0, Started: 0, Succeeded: 0, Failed: 0, Dropped: 0, Cancelled: 0, Retried: 0, Throttled: 0, Redriven: 0 }
                 && window.Backlog <= 0
                 && !window.InFlight.Any(s => liveNames.Contains(s.Key) && s.Value > 0))
             {
@@ -94,6 +94,7 @@ public sealed class ActivityStatsGrain(TimeProvider time) : Grain, IActivityStat
         Cancelled = a.Cancelled + b.Cancelled,
         Retried = a.Retried + b.Retried,
         Throttled = a.Throttled + b.Throttled,
+        Redriven = a.Redriven + b.Redriven,
         InFlight = b.InFlight,
     };
 

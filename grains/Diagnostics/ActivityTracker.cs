@@ -43,6 +43,9 @@ public sealed partial class ActivityTracker(
             case InvocationEventKind.RetryScheduled:
                 Interlocked.Increment(ref c.Retried);
                 break;
+            case InvocationEventKind.Redriven:
+                Interlocked.Increment(ref c.Redriven);
+                break;
             case InvocationEventKind.Throttled:
                 Interlocked.Increment(ref c.Throttled);
                 break;
@@ -84,9 +87,10 @@ public sealed partial class ActivityTracker(
                 Cancelled = Interlocked.Exchange(ref c.Cancelled, 0),
                 Retried = Interlocked.Exchange(ref c.Retried, 0),
                 Throttled = Interlocked.Exchange(ref c.Throttled, 0),
+                Redriven = Interlocked.Exchange(ref c.Redriven, 0),
                 InFlight = Math.Max(0, Interlocked.Read(ref c.InFlight)),
             };
-            if (activity is { Received: 0, Started: 0, Succeeded: 0, Failed: 0, Dropped: 0, Cancelled: 0, Retried: 0, Throttled: 0, InFlight: 0 })
+            if (activity is { Received: 0, Started: 0, Succeeded: 0, Failed: 0, Dropped: 0, Cancelled: 0, Retried: 0, Throttled: 0, InFlight: 0, Redriven: 0 })
             {
                 continue;
             }
@@ -179,6 +183,7 @@ public sealed partial class ActivityTracker(
         public long Cancelled;
         public long Retried;
         public long Throttled;
+        public long Redriven;
         public long InFlight;
     }
 }

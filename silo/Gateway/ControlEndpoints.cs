@@ -156,6 +156,7 @@ internal static class ControlEndpoints
                 cancelled = f.Totals.Cancelled,
                 retried = f.Totals.Retried,
                 throttled = f.Totals.Throttled,
+                redriven = f.Totals.Redriven,
                 inFlight = f.Totals.InFlight,
                 pending = f.Backlog,
                 series = new { received = f.Received, succeeded = f.Succeeded, failed = f.Failed, dropped = f.Dropped, retried = f.Retried },

@@ -45,6 +45,11 @@ public sealed class OperationsRouteTests(GatewayFixture fixture)
         }
 
         Assert.Equal(0, await PeekCountAsync(dlq));
+        await Eventually.ReachAsync(
+            async () => Function(JsonDocument.Parse(await _http.GetStringAsync(new Uri("/stats", UriKind.Relative))).RootElement, fn),
+            f => f is { } e && e.GetProperty("redriven").GetInt64() == 3 && e.GetProperty("succeeded").GetInt64() == 3
+                && e.GetProperty("failed").GetInt64() == 3 && e.GetProperty("pending").GetInt64() == 0,
+            "the statistics to count three failures, three redrives and three successes", TimeSpan.FromSeconds(20));
 
         // The failure queue holds the same three events as records: a second redrive finds them all redriven already.
         await Eventually.ReachAsync(() => PeekCountAsync(failures), n => n == 3, "three failure records");
