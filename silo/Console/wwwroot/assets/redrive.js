@@ -67,7 +67,8 @@ function jobView(job) {
   }
   const done = (job.moved ?? 0) + (job.skipped ?? 0) + (job.failed ?? 0);
   const total = Math.max(job.total ?? 0, done);
-  const tone = job.state === 'completed' ? (job.failed ? 'warn' : 'ok') : job.state === 'failed' ? 'bad' : 'info';
+  // A stopped redrive (a lost silo, a refused message) is taken up again by starting it once more.
+  const tone = job.state === 'completed' ? (job.failed ? 'warn' : 'ok') : job.state === 'running' ? 'info' : job.state === 'stopped' ? 'warn' : 'bad';
   return h('div', { class: 'redrive-job', 'data-state': job.state },
     h('p', null,
       h('span', { class: `badge tone-${tone}` }, `Redrive ${job.state}`), ' ',
@@ -83,7 +84,8 @@ function jobView(job) {
         h('ul', { class: 'inline-list' }, job.movedRequestIds.slice(0, 20).map((id) => h('li', null, invocationLink(id)))),
         job.movedRequestIds.length > 20 ? h('span', { class: 'muted' }, ` and ${count(job.movedRequestIds.length - 20)} more`) : null)
       : null,
-    job.error ? errorBox({ errorType: 'RedriveError', errorMessage: job.error }) : null);
+    job.error ? errorBox({ errorType: 'RedriveError', errorMessage: job.error }) : null,
+    job.state === 'stopped' ? h('p', null, 'It stopped before the end: redrive again to move the rest (nothing is moved twice).') : null);
 }
 
 /**

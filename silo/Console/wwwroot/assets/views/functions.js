@@ -136,7 +136,7 @@ export function functionDetail(root, [name]) {
       ? errorBox(stats.error, 'Statistics')
       : mine
         ? h('div', null,
-          h('p', null, `${count(mine.received)} received, ${mine.pending !== undefined ? `${count(mine.pending)} in the backlog, ` : ''}${count(mine.inFlight)} in flight, ${count(mine.retried)} retried, ${count(mine.throttled)} throttled, ${count(mine.succeeded)} succeeded, ${count(mine.failed)} failed, ${count(mine.dropped)} dropped`),
+          h('p', null, `${count(mine.received)} received, ${mine.pending !== undefined ? `${count(mine.pending)} in the backlog, ` : ''}${count(mine.inFlight)} in flight, ${count(mine.retried)} retried, ${count(mine.throttled)} throttled, ${count(mine.succeeded)} succeeded, ${count(mine.failed)} failed, ${count(mine.dropped)} dropped${mine.cancelled ? `, ${count(mine.cancelled)} cancelled` : ''}${mine.redriven ? `, ${count(mine.redriven)} redriven` : ''}`),
           lineChart({ received: mine.series?.received ?? [], succeeded: mine.series?.succeeded ?? [], failed: mine.series?.failed ?? [], dropped: mine.series?.dropped ?? [] }))
         : h('p', { class: 'empty' }, 'No events in the last hour.')));
 
