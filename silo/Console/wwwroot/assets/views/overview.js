@@ -61,7 +61,7 @@ export function overview(root) {
       const backlog = functions.some((f) => (f.pending ?? f.backlog) !== undefined);
       fill(list, table(
         ['Function', numeric('Received'), numeric('In flight'), numeric('Retrying'), numeric('Throttled'), numeric('Succeeded'),
-          numeric('Failed'), numeric('Dropped'), backlog ? numeric('Backlog') : null, 'Last hour', ''].filter(Boolean),
+          numeric('Failed'), numeric('Dropped'), backlog ? numeric('Backlog') : null, 'Last hour', { label: h('span', { class: 'visually-hidden' }, 'Links') }].filter((x) => x !== null),
         functions.map((f) => ({
           attrs: { class: (f.failed ?? 0) > 0 || (f.dropped ?? 0) > 0 ? 'row-bad' : null, 'data-function': f.functionName },
           cells: [
