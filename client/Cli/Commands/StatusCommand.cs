@@ -40,6 +40,7 @@ internal static class StatusCommand
 
         var pairs = new List<(string, string)>
         {
+            ("Request id", status.Text("requestId")),
             ("Status", status.Text("status") + (status.Text("cancelRequested") == "yes" ? " (cancel requested)" : "")),
             ("Condition", status.Text("condition")),
             ("Function", function),
@@ -72,7 +73,7 @@ internal static class StatusCommand
             pairs.Add(("Trace", trace));
         }
 
-        return new Panel(Tables.Pairs(pairs)).Header(new PanelHeader(Markup.Escape(status.Text("requestId")))).Border(BoxBorder.Rounded);
+        return new Panel(Tables.Pairs(pairs)).Header(new PanelHeader("Invocation")).Border(BoxBorder.Rounded);
     }
 
     internal static Table Timeline(JsonElement status)
