@@ -51,6 +51,31 @@ public sealed record InvocationStatus
     /// <summary>When the invocation was last sent round again by a retry (redrive), if ever.</summary>
     [Id(14)] public DateTimeOffset? RedrivenAt { get; init; }
 
+    /// <summary>The start of the payload as text (at most <see cref="PreviewBytes"/> bytes, cut on a character), for a person to read.</summary>
+    [Id(15)] public string? PayloadPreview { get; init; }
+
+    /// <summary>The payload's whole size in bytes.</summary>
+    [Id(16)] public int PayloadBytes { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> the invocation's spans belong to, when it was traced.</summary>
+    [Id(17)] public string? TraceParent { get; init; }
+
+    /// <summary>How much of the payload <see cref="PayloadPreview"/> shows.</summary>
+    public const int PreviewBytes = 4096;
+
+    /// <summary>The first <see cref="PreviewBytes"/> bytes of a payload as UTF-8 text, never cutting a character in two.</summary>
+    public static string Preview(ReadOnlySpan<byte> payload)
+    {
+        var length = Math.Min(payload.Length, PreviewBytes);
+        // Step back over continuation bytes (10xxxxxx) so the cut falls between characters.
+        while (length < payload.Length && length > 0 && (payload[length] & 0xC0) == 0x80)
+        {
+            length--;
+        }
+
+        return System.Text.Encoding.UTF8.GetString(payload[..length]);
+    }
+
     /// <summary>Whether the invocation has ended.</summary>
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed or InvocationPhase.Cancelled;
 }

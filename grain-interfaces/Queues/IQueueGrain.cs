@@ -52,6 +52,10 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("DeleteQueue")]
     Task<bool> DeleteQueueAsync();
 
+    /// <summary>Up to <paramref name="max"/> messages, oldest first, visible or not, read without receiving them (no receipt handle, no receive counted).</summary>
+    [Alias("Peek"), ReadOnly]
+    Task<IReadOnlyList<QueueMessage>> PeekAsync(int max);
+
     /// <summary>How many messages are visible, in flight and delayed.</summary>
     [Alias("Counts"), ReadOnly]
     Task<QueueCounts> CountAsync();

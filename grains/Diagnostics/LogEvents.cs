@@ -34,6 +34,9 @@ internal static class LogEvents
     public const int HeldWhilePaused = 2020;
     public const int AsyncPauseChanged = 2021;
     public const int ResumeWakeFailed = 2022;
+    public const int ActivityReportFailed = 2023;
+    public const int RedriveStarted = 2024;
+    public const int RedriveEnded = 2025;
     public const int DestinationCycle = 1004;
 
     public const int CallbackDelivered = 2100;

@@ -74,6 +74,9 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<InvocationIngress>();
         services.AddSingleton<WakeUpPump>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());
+        services.AddSingleton<Diagnostics.ActivityTracker>();
+        services.AddSingleton<IInvocationObserver>(sp => sp.GetRequiredService<Diagnostics.ActivityTracker>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Diagnostics.ActivityTracker>());
         services.TryAddSingleton(sp => sp.GetRequiredService<MemoryInvocationTable>().Deliveries);
         services.TryAddSingleton<IDeliveryStore, MemoryDeliveryStore>();
         services.AddSingleton<DeliveryPump>();

@@ -9,6 +9,9 @@ public enum InvocationEventKind
     /// <summary>An attempt began.</summary>
     AttemptStarted,
 
+    /// <summary>An attempt returned (or was abandoned with an error); what follows is its own event.</summary>
+    AttemptEnded,
+
     /// <summary>A retry after a function error was scheduled.</summary>
     RetryScheduled,
 

@@ -69,6 +69,11 @@ public sealed partial class InvocationGrain
         {
             AsyncInvokeInstruments.ConcurrentExecutions.Add(-1, tag);
             AsyncInvokeInstruments.Duration.Record((clock.UtcNow - startedAt).TotalMilliseconds, tag);
+            if (_attemptStartedPublished)
+            {
+                _attemptStartedPublished = false;
+                Publish(InvocationEventKind.AttemptEnded, S.AttemptCount);
+            }
             if (limiter is not null)
             {
                 await limiter.ReleaseAsync(RequestId);
@@ -175,7 +180,11 @@ public sealed partial class InvocationGrain
             TraceParent = S.TraceParent,
             Time = clock.Time,
         },
-        started: () => Publish(InvocationEventKind.AttemptStarted, attempt));
+        started: () =>
+        {
+            _attemptStartedPublished = true;
+            Publish(InvocationEventKind.AttemptStarted, attempt);
+        });
     }
 
     private async Task OnAttemptEndedAsync(ResolvedFunction function, AttemptResult result, DateTimeOffset startedAt, DateTimeOffset dueAt)

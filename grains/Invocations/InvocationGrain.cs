@@ -47,6 +47,9 @@ public sealed partial class InvocationGrain(
     /// <summary>While an attempt runs: how long past its deadline the stored wake-up waits before assuming the silo was lost.</summary>
     private TimeSpan _runningLease;
 
+    /// <summary>Whether the running attempt announced its start, so its end is announced once too.</summary>
+    private bool _attemptStartedPublished;
+
     /// <summary>The function as the accept resolved it: the first attempt, moments later, needs no second lookup.</summary>
     private ResolvedFunction? _resolvedAtAccept;
 

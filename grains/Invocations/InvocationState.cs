@@ -104,5 +104,8 @@ public sealed class InvocationState
         History = [.. History],
         CancelRequested = CancelRequested,
         RedrivenAt = RedrivenAt,
+        PayloadPreview = InvocationStatus.Preview(Payload),
+        PayloadBytes = Payload.Length,
+        TraceParent = TraceParent,
     };
 }

@@ -16,6 +16,9 @@ internal static class ControlEndpoints
         group.MapPost("/invocations/{requestId}/retry", RetryAsync);
         group.MapGet("/functions/{name}/async", GetAsyncAsync);
         group.MapPut("/functions/{name}/async", PutAsyncAsync);
+        group.MapGet("/stats", StatsAsync);
+        group.MapPost("/functions/{name}/redrive", StartRedriveAsync);
+        group.MapGet("/functions/{name}/redrive", GetRedriveAsync);
         return endpoints;
     }
 
@@ -91,6 +94,72 @@ internal static class ControlEndpoints
         var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
         var paused = body.Bool("paused") ?? throw ErrorCodes.InvalidParameter("paused (true or false) is required.");
         return Results.Json(new { functionName = name, paused = await function.SetAsyncPausedAsync(paused) });
+    }
+
+    /// <summary>202 with the new redrive's progress: the function's dead letters go back into it.</summary>
+    private static async Task<IResult> StartRedriveAsync(HttpContext http, string name, IGrainFactory grains, IOptions<GatewayOptions> gateway)
+    {
+        _ = ValidName(name);
+        var body = await LambdaRequest.ReadObjectAsync(http.Request, gateway.Value.MaxJsonBodyBytes);
+        var source = body.String("source") ?? "dlq";
+        if (source.Length == 0)
+        {
+            throw ErrorCodes.InvalidParameter("source must be dlq, failure, or a queue's name, URI or ARN.");
+        }
+
+        var progress = await grains.GetGrain<IFunctionRedriveGrain>(name).StartAsync(source);
+        return Results.Json(RedriveJson(progress), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> GetRedriveAsync(string name, IGrainFactory grains)
+    {
+        _ = ValidName(name);
+        var progress = await grains.GetGrain<IFunctionRedriveGrain>(name).GetAsync()
+            ?? throw ErrorCodes.NotFound($"No redrive of {name} has been started.");
+        return Results.Json(RedriveJson(progress));
+    }
+
+    private static object RedriveJson(RedriveProgress p) => new
+    {
+        functionName = p.FunctionName,
+        source = p.Source,
+        queue = p.Queue,
+        state = p.State,
+        total = p.Total,
+        moved = p.Moved,
+        skipped = p.Skipped,
+        failed = p.Failed,
+        startedAt = p.StartedAt,
+        completedAt = p.CompletedAt,
+        error = p.Error,
+        movedRequestIds = p.MovedRequestIds,
+    };
+
+    /// <summary>The cluster's last hour per function (the console's overview), and the scheduler's gauges.</summary>
+    private static async Task<IResult> StatsAsync(IGrainFactory grains)
+    {
+        var snapshot = await grains.GetGrain<Diagnostics.IActivityStatsGrain>(0).GetAsync();
+        return Results.Json(new
+        {
+            at = snapshot.At,
+            since = snapshot.Since,
+            windowMinutes = Diagnostics.ActivityStatsGrain.WindowMinutes,
+            cluster = new { silos = snapshot.Silos, pending = snapshot.Pending, wakeUpLagMs = Math.Round(snapshot.WakeUpLagMs, 1) },
+            functions = snapshot.Functions.Select(f => new
+            {
+                functionName = f.Totals.FunctionName,
+                received = f.Totals.Received,
+                started = f.Totals.Started,
+                succeeded = f.Totals.Succeeded,
+                failed = f.Totals.Failed,
+                dropped = f.Totals.Dropped,
+                cancelled = f.Totals.Cancelled,
+                retried = f.Totals.Retried,
+                throttled = f.Totals.Throttled,
+                inFlight = f.Totals.InFlight,
+                series = new { received = f.Received, succeeded = f.Succeeded, failed = f.Failed, dropped = f.Dropped, retried = f.Retried },
+            }),
+        });
     }
 
     private static IInvocationGrain Invocation(IGrainFactory grains, string requestId) => RequestIds.IsValid(requestId)

@@ -63,6 +63,9 @@ internal static class InvocationStatusJson
             }
 
             w.WriteEndArray();
+            WriteText(w, "payloadPreview", s.PayloadPreview);
+            w.WriteNumber("payloadBytes", s.PayloadBytes);
+            WriteText(w, "traceId", s.TraceParent is { Length: 55 } tp ? tp[3..35] : null);
             w.WritePropertyName("record");
             if (s.Record is null)
             {

@@ -19,6 +19,7 @@ internal static partial class QueueEndpoints
         // Deleting every message has a route of its own: a missing receipt handle must never reach it.
         group.MapDelete("/queues/{name}/messages", MissingReceiptHandle);
         group.MapPost("/queues/{name}/purge", PurgeAsync);
+        group.MapGet("/queues/{name}/peek", PeekAsync);
         group.MapGet("/destinations", StatusAsync);
         group.MapGet("/destinations/parked", ParkedAsync);
         group.MapPost("/destinations/redrive", RedriveAsync);
@@ -86,6 +87,30 @@ internal static partial class QueueEndpoints
         return await grains.GetGrain<IQueueGrain>(name).DeleteAsync(receiptHandle)
             ? Results.NoContent()
             : GatewayErrorFilter.Error(404, "ReceiptHandleIsInvalid", $"The receipt handle {receiptHandle} is not valid (unknown, deleted, or received again since).");
+    }
+
+    /// <summary>The oldest messages, read without receiving them: what a dead-letter queue holds, for a person to look at.</summary>
+    private static async Task<IResult> PeekAsync(HttpContext http, string name, IGrainFactory grains)
+    {
+        EnsureName(name);
+        var limit = LambdaRequest.QueryInt(http.Request, "limit") ?? 20;
+        if (limit is < 1 or > 100)
+        {
+            throw ErrorCodes.InvalidParameter($"limit must be 1-100 (was {limit}).");
+        }
+
+        var messages = await grains.GetGrain<IQueueGrain>(name).PeekAsync(limit);
+        return Results.Json(new
+        {
+            messages = messages.Select(m => new
+            {
+                messageId = m.MessageId,
+                body = m.Body,
+                attributes = m.Attributes,
+                sentAt = m.SentAt,
+                receiveCount = m.ReceiveCount,
+            }),
+        }, JsonOptions);
     }
 
     private static async Task<IResult> PurgeAsync(string name, IGrainFactory grains)

@@ -6,6 +6,8 @@ using Orleans.AsyncInvoke.Silo.Gateway;
 using Orleans.AsyncInvoke.Silo.Gateway.Aws;
 using Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 using Orleans.AsyncInvoke.Silo.Security;
+using Orleans.AsyncInvoke.Silo.WebConsole;
+using Orleans.Dashboard;
 
 namespace Orleans.AsyncInvoke.Silo.Hosting;
 
@@ -112,6 +114,12 @@ public static partial class SiloHostExtensions
         app.MapQueues();
         app.MapAwsServices();
         app.MapRouting();
+        app.MapConsole();
+        if (ConsoleSettings.DashboardEnabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(AccessPolicy.DashboardPrefix);
+        }
+
         app.MapAsyncInvokeTelemetry();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapReadiness();

@@ -8,6 +8,7 @@ using Orleans.AsyncInvoke.Destinations.Webhook;
 using Orleans.AsyncInvoke.Functions;
 using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.AsyncInvoke.Security;
+using Orleans.Dashboard;
 using Orleans.Configuration;
 using Orleans.Persistence;
 using Orleans.Serialization;
@@ -50,6 +51,13 @@ public static class SiloProfiles
         ClusterHostingOptionsValidator.ThrowIfInvalid(cluster);
         ClusterHostingOptionsValidator.ThrowIfPortsTaken(cluster);
         UseClusterTls(silo, configuration);
+        if (WebConsole.ConsoleSettings.DashboardEnabled(configuration))
+        {
+            // The Orleans Dashboard beside the console. Its grain profiler runs only while someone looks at it, and
+            // its live log stream stays off unless asked for.
+            silo.AddDashboard(o => o.HideTrace = !WebConsole.ConsoleSettings.DashboardTrace(configuration));
+        }
+
         // Each invocation is a grain used once: with Orleans' default directory cache (a million entries) the silo
         // kept the address of every recent invocation, about 320 bytes each. Hot grains (functions, destinations,
         // limiters) fit easily in a tenth of that.

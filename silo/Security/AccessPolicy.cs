@@ -16,6 +16,12 @@ public enum Surface
     Bearer,
 
     /// <summary>
+    /// The Orleans Dashboard mounted beside the console: the console's session cookie (a browser navigates there) or
+    /// a bearer API key. Unauthenticated browsers are sent to the console to sign in.
+    /// </summary>
+    Console,
+
+    /// <summary>
     /// The AWS services on <c>POST /</c> (SQS; SNS and EventBridge to come): Signature Version 4 scoped to one of
     /// <see cref="AccessPolicy.AwsServiceNames"/> and this runtime's region (a bearer API key also works). Errors come
     /// in the service's protocol.
@@ -84,6 +90,16 @@ public static class AccessPolicy
         ["GET /functions/{name}/async"] = Bearer(Permission.Read, "asyncinvoke:GetAsyncProcessing"),
         ["PUT /functions/{name}/async"] = Bearer(Permission.Manage, "asyncinvoke:PutAsyncProcessing"),
 
+        ["GET /console"] = new(Surface.Anonymous, Permission.Read, "asyncinvoke:Console"),
+        ["GET /console/{**path}"] = new(Surface.Anonymous, Permission.Read, "asyncinvoke:Console"),
+        ["GET /console/session"] = new(Surface.Anonymous, Permission.Read, "asyncinvoke:Console"),
+        ["POST /console/login"] = new(Surface.Anonymous, Permission.Read, "asyncinvoke:Console"),
+        ["POST /console/logout"] = new(Surface.Anonymous, Permission.Read, "asyncinvoke:Console"),
+        ["GET /stats"] = Bearer(Permission.Read, "asyncinvoke:GetStats"),
+        ["POST /functions/{name}/redrive"] = Bearer(Permission.Manage, "asyncinvoke:RedriveFunction"),
+        ["GET /functions/{name}/redrive"] = Bearer(Permission.Read, "asyncinvoke:GetRedrive"),
+        ["GET /queues/{name}/peek"] = Bearer(Permission.Read, "asyncinvoke:PeekMessages"),
+
         ["GET /queues"] = Bearer(Permission.Read, "asyncinvoke:ListQueues"),
         ["POST /queues/{name}/messages"] = Bearer(Permission.Manage, "asyncinvoke:SendMessage"),
         ["GET /queues/{name}/messages"] = Bearer(Permission.Consume, "asyncinvoke:ReceiveMessage"),
@@ -110,8 +126,17 @@ public static class AccessPolicy
     public static readonly IReadOnlySet<string> AwsServiceNames = new HashSet<string>(StringComparer.Ordinal) { "sqs", "sns", "events" };
 
     /// <summary>The rule of a route (<c>METHOD /pattern</c>), or <c>null</c> when the route is not listed.</summary>
-    public static AccessRule? Find(string method, string pattern) =>
-        Rules.GetValueOrDefault($"{method} {(pattern.StartsWith('/') ? pattern : "/" + pattern)}");
+    public static AccessRule? Find(string method, string pattern)
+    {
+        var route = pattern.StartsWith('/') ? pattern : "/" + pattern;
+        return Rules.GetValueOrDefault($"{method} {route}")
+            ?? (route.StartsWith(DashboardPrefix, StringComparison.OrdinalIgnoreCase) && (route.Length == DashboardPrefix.Length || route[DashboardPrefix.Length] == '/')
+                ? new AccessRule(Surface.Console, Permission.Read, "asyncinvoke:Dashboard")
+                : null);
+    }
+
+    /// <summary>Where the Orleans Dashboard is mounted: every route under it reads cluster internals.</summary>
+    public const string DashboardPrefix = "/dashboard";
 
     /// <summary>The rule that applies to a route missing from the table: authenticated, admin only.</summary>
     public static AccessRule Unlisted(string method, string pattern) => new(Surface.Bearer, Permission.Manage, $"{method} {pattern}");

@@ -93,6 +93,11 @@ internal sealed partial class GatewayAuthentication(
             return FromApiKey(rule, settings, authorization["Bearer ".Length..].Trim());
         }
 
+        if (authorization.Length == 0 && FromSessionCookie(context, rule, settings) is { } session)
+        {
+            return (session, null);
+        }
+
         if (rule.Surface == Surface.Azure)
         {
             var key = request.Headers["x-functions-key"].ToString();
@@ -114,13 +119,26 @@ internal sealed partial class GatewayAuthentication(
                 : (null, AuthErrors.Refuse(rule, 403, "IncompleteSignatureException", $"Unsupported Authorization Type; sign requests with {SigV4.Algorithm}."));
         }
 
+        if (rule.Surface == Surface.Console && HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        {
+            // A person at a browser: the console signs them in and sends them back.
+            return (null, new AuthErrors.Refusal("SignInRequired",
+                Results.Redirect("/console/?signin=" + Uri.EscapeDataString(request.Path + request.QueryString)), null));
+        }
+
         var how = rule.Surface == Surface.Azure
             ? "send the function key as x-functions-key or ?code=, or Authorization: Bearer <API key>"
             : "send Authorization: Bearer <API key>, or sign the request with Signature Version 4";
         return (null, AuthErrors.Unauthorized(rule, $"Authentication required: {how}.", invalidToken: false));
     }
 
-    private static (Principal?, AuthErrors.Refusal?) FromApiKey(AccessRule rule, AuthOptions settings, string presented)
+    private static (Principal?, AuthErrors.Refusal?) FromApiKey(AccessRule rule, AuthOptions settings, string presented) =>
+        FindApiKey(settings, presented) is { } principal
+            ? (principal, null)
+            : (null, AuthErrors.Unauthorized(rule, "The API key is not valid.", invalidToken: true));
+
+    /// <summary>The principal of a presented API key, or <c>null</c> when no configured key matches.</summary>
+    internal static Principal? FindApiKey(AuthOptions settings, string presented)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         foreach (var (name, key) in settings.ApiKeys)
@@ -128,11 +146,28 @@ internal sealed partial class GatewayAuthentication(
             // Hashes of equal length, compared in constant time: neither the key's length nor its prefix leaks.
             if (key.Key.Length > 0 && CryptographicOperations.FixedTimeEquals(hash, SHA256.HashData(Encoding.UTF8.GetBytes(key.Key))))
             {
-                return (new Principal(name, Principal.ParseRole(key.Role) ?? AccessRole.Read), null);
+                return new Principal(name, Principal.ParseRole(key.Role) ?? AccessRole.Read);
             }
         }
 
-        return (null, AuthErrors.Unauthorized(rule, "The API key is not valid.", invalidToken: true));
+        return null;
+    }
+
+    /// <summary>A console session cookie, honoured on the console's own routes, and on API routes when the console's header says the call is its own.</summary>
+    private Principal? FromSessionCookie(HttpContext context, AccessRule rule, AuthOptions settings)
+    {
+        if (rule.Surface is not (Surface.Console or Surface.Bearer or Surface.Lambda)
+            || !context.Request.Cookies.TryGetValue(ConsoleSession.CookieName, out var cookie) || string.IsNullOrEmpty(cookie))
+        {
+            return null;
+        }
+
+        if (rule.Surface != Surface.Console && context.Request.Headers[ConsoleSession.HeaderName].ToString() != "1")
+        {
+            return null;
+        }
+
+        return ConsoleSession.Verify(cookie, settings, time.GetUtcNow());
     }
 
     private async Task<(Principal?, AuthErrors.Refusal?)> VerifySignatureAsync(HttpContext context, AccessRule rule, AuthOptions settings)

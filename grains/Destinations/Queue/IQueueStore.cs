@@ -27,6 +27,9 @@ internal interface IQueueStore
     /// <summary>Every message, visible or not.</summary>
     Task<int> DepthAsync();
 
+    /// <summary>Up to <paramref name="max"/> messages, oldest first, visible or not, without receiving them (no receipt handle).</summary>
+    Task<IReadOnlyList<QueueMessage>> PeekAsync(int max);
+
     /// <summary>Messages by state.</summary>
     Task<QueueCounts> CountAsync();
 

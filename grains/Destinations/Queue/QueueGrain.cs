@@ -100,6 +100,8 @@ public sealed class QueueGrain(
 
     public Task<int> DepthAsync() => Store.DepthAsync();
 
+    public Task<IReadOnlyList<QueueMessage>> PeekAsync(int max) => Store.PeekAsync(max);
+
     public Task<QueueCounts> CountAsync() => Store.CountAsync();
 
     public async Task<QueueCreation> CreateAsync(IReadOnlyDictionary<string, string> attributes)

@@ -183,6 +183,44 @@ public sealed partial class RedisStreamQueueStore(IConnectionMultiplexer redis, 
         return dash < 0 ? entryId : entryId[..dash].PadLeft(20, '0') + "-" + entryId[(dash + 1)..].PadLeft(20, '0');
     }
 
+    /// <summary>The oldest <paramref name="max"/> messages with their receive counts, read without receiving them.</summary>
+    internal async Task<IReadOnlyList<QueueMessage>> PeekAsync(string queue, int max)
+    {
+        var db = redis.GetDatabase();
+        var entries = await db.StreamRangeAsync(StreamKey(queue), count: max);
+        if (entries.Length == 0)
+        {
+            return [];
+        }
+
+        var flights = await db.HashGetAsync(Tagged(queue, "flight"), [.. entries.Select(e => (RedisValue)e.Id.ToString())]);
+        var messages = new List<QueueMessage>(entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var id = entries[i].Id.ToString();
+            string Field(string name) => entries[i].Values.FirstOrDefault(v => v.Name == name).Value.ToString() ?? "";
+            var sent = Field("sent");
+            var types = Field("types");
+            var sender = Field("sender");
+            var flight = flights[i].ToString() ?? "";
+            var parts = flight.Split('|');
+            messages.Add(new QueueMessage
+            {
+                MessageId = id,
+                ReceiptHandle = "",
+                Body = Field("body"),
+                Attributes = Field("attributes") is { Length: > 0 } a ? JsonSerializer.Deserialize<Dictionary<string, string>>(a) ?? [] : [],
+                AttributeTypes = types.Length == 0 ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(types) ?? [],
+                SenderId = sender.Length == 0 ? null : sender,
+                SentAt = DateTimeOffset.FromUnixTimeMilliseconds(long.TryParse(sent.Length > 0 ? sent : id.Split('-')[0], CultureInfo.InvariantCulture, out var ms) ? ms : 0),
+                ReceiveCount = parts.Length == 3 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var received) ? received : 0,
+                FirstReceivedAt = parts.Length == 3 && long.TryParse(parts[2], CultureInfo.InvariantCulture, out var first) ? DateTimeOffset.FromUnixTimeMilliseconds(first) : default,
+            });
+        }
+
+        return messages;
+    }
+
     private static long Millis(RedisResult value) => long.Parse(value.ToString(), CultureInfo.InvariantCulture);
 
     private sealed class Queue(RedisStreamQueueStore store, string name) : IQueueStore
@@ -216,6 +254,12 @@ public sealed partial class RedisStreamQueueStore(IConnectionMultiplexer redis, 
         public Task PurgeAsync() => store.PurgeAsync(name);
 
         public Task<int> DepthAsync() => store.DepthAsync(name);
+
+        public async Task<IReadOnlyList<QueueMessage>> PeekAsync(int max)
+        {
+            await UpgradeOnceAsync();
+            return await store.PeekAsync(name, max);
+        }
 
         public async Task<QueueCounts> CountAsync()
         {

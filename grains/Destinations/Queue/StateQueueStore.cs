@@ -142,6 +142,22 @@ internal sealed class StateQueueStore(IPersistentState<QueueState> state, string
 
     public Task<int> DepthAsync() => Task.FromResult(State.Messages.Count);
 
+    public Task<IReadOnlyList<QueueMessage>> PeekAsync(int max) => Task.FromResult<IReadOnlyList<QueueMessage>>(
+    [
+        .. State.Messages.Take(max).Select(m => new QueueMessage
+        {
+            MessageId = m.MessageId,
+            ReceiptHandle = "",
+            Body = m.Body,
+            Attributes = m.Attributes,
+            AttributeTypes = m.AttributeTypes,
+            ReceiveCount = m.ReceiveCount,
+            SentAt = m.SentAt,
+            FirstReceivedAt = m.FirstReceivedAt,
+            SenderId = m.SenderId,
+        }),
+    ]);
+
     public Task<QueueCounts> CountAsync()
     {
         var now = time.GetUtcNow();
