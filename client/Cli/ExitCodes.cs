@@ -25,7 +25,7 @@ internal static class ExitCodes
     public const string Help = """
         Exit codes:
           0   success
-          1   the API refused the request (4xx: bad parameter, unauthorized, forbidden, too many requests)
+          1   the API refused the request (4xx: bad parameter, unauthorized, forbidden, too many requests), or a redrive stopped on an error
           2   usage error (unknown command or option, missing or invalid value)
           3   the silo cannot be reached, timed out or answered 5xx
           4   not found (404: unknown request id or function, no redrive job)

@@ -72,11 +72,30 @@ internal static class RedriveCommand
             else
             {
                 terminal.Line(Summary(job));
+                foreach (var id in job.Array("movedRequestIds"))
+                {
+                    terminal.Line($"moved {id.GetString()}");
+                }
+
+                if (job.Number("moved") > job.Array("movedRequestIds").Count())
+                {
+                    terminal.Line($"(the first {job.Array("movedRequestIds").Count()} moved request ids are listed)");
+                }
             }
 
-            return job.Text("state") == "failed"
-                ? throw new CliException(ExitCodes.ApiError, "RedriveFailed", job.Text("error") is { Length: > 0 } error ? error : "The redrive stopped.")
-                : ExitCodes.Ok;
+            var state = job.Text("state");
+            if (state is "running" or "completed")
+            {
+                if (job.Number("failed") > 0 && job.Text("error") is { Length: > 0 } problem && !terminal.Json)
+                {
+                    terminal.Error.WriteLine($"Left in the queue: {job.Number("failed")}; the last problem: {problem}");
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            throw new CliException(ExitCodes.ApiError, "RedriveStopped",
+                (job.Text("error") is { Length: > 0 } error ? error : $"The redrive ended {state}.") + $" 'asyncinvoke redrive {name}' goes on from where it stopped.");
         });
         return command;
     }

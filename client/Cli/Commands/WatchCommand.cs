@@ -20,7 +20,7 @@ internal static class WatchCommand
         var command = new Command("watch", "Live counters per function over the last hour (Ctrl-C stops); with --json, one JSON document per refresh") { function, interval, once };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(interval) is < 0.2 or > 3600)
+            if (result.GetResult(interval) is not null && result.GetValue(interval) is < 0.2 or > 3600)
             {
                 result.AddError("--interval must be from 0.2 to 3600 seconds.");
             }
@@ -91,7 +91,7 @@ internal static class WatchCommand
     internal static IRenderable Frame(JsonElement stats, string? only, Uri url)
     {
         var cluster = stats.Object("cluster");
-        var table = Tables.Create("Function", "Received", "Started", "Succeeded", "Failed", "Dropped", "Throttled", "Retried", "In flight", "Received per minute");
+        var table = Tables.Create("Function", "Received", "Started", "Succeeded", "Failed", "Dropped", "Cancelled", "Throttled", "Retried", "In flight", "Received per minute");
         foreach (var f in stats.Array("functions"))
         {
             if (only is not null && f.Text("functionName") != only)
@@ -99,7 +99,7 @@ internal static class WatchCommand
                 continue;
             }
 
-            table.Row(f.Text("functionName"), f.Text("received"), f.Text("started"), f.Text("succeeded"), f.Text("failed"), f.Text("dropped"),
+            table.Row(f.Text("functionName"), f.Text("received"), f.Text("started"), f.Text("succeeded"), f.Text("failed"), f.Text("dropped"), f.Text("cancelled"),
                 f.Text("throttled"), f.Text("retried"), f.Text("inFlight"), Sparkline(f.Object("series")?.Array("received") ?? []));
         }
 
