@@ -91,7 +91,7 @@ internal static class WatchCommand
     internal static IRenderable Frame(JsonElement stats, string? only, Uri url)
     {
         var cluster = stats.Object("cluster");
-        var table = Tables.Create("Function", "Received", "Started", "Succeeded", "Failed", "Dropped", "Cancelled", "Throttled", "Retried", "In flight", "Received per minute");
+        var table = Tables.Create("Function", "Received", "Started", "Succeeded", "Failed", "Dropped", "Cancelled", "Throttled", "Retried", "In flight", "Received, last 30 min");
         foreach (var f in stats.Array("functions"))
         {
             if (only is not null && f.Text("functionName") != only)
