@@ -60,6 +60,13 @@ internal sealed class GlobalOptions(CliEnvironment environment)
                 terminal.Fail(ex);
                 return ex.ExitCode;
             }
+            catch (System.Text.Json.JsonException ex)
+            {
+                // Something answered that is not this gateway's JSON (a proxy, another service on the port).
+                var error = new CliException(ExitCodes.Unreachable, "InvalidResponse", $"The answer from the silo is not the JSON expected: {ex.Message}");
+                terminal.Fail(error);
+                return error.ExitCode;
+            }
         });
 
     private Uri BaseUrl(ParseResult parse)

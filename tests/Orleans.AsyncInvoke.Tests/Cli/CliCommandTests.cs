@@ -51,6 +51,31 @@ public sealed class CliCommandTests(CliSiloFixture silo)
     }
 
     [Fact]
+    public async Task Invoke_WhenThePayloadIsInAFile_AndAtIsGiven_TheEventIsDueThen()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cli-event-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{"fromFile":true}""");
+        var at = DateTimeOffset.UtcNow.AddHours(1);
+        var text = at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            var invoked = await silo.RunAsync("invoke", "echo", "--payload-file", file, "--at", text, "--max-age", "600");
+            var status = await silo.RunAsync("status", invoked.Stdout.Trim(), "--json");
+            var cancelled = await silo.RunAsync("cancel", invoked.Stdout.Trim());
+
+            Assert.True(invoked.ExitCode == 0, invoked.ToString());
+            var json = status.Json();
+            Assert.Equal(text, json.GetProperty("nextAttemptAt").GetDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Contains("fromFile", json.GetProperty("payloadPreview").GetString(), StringComparison.Ordinal);
+            Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task List_WhenALimitIsGiven_PagesWithNext_AndAllReadsEveryPage()
     {
         var function = await silo.CreateFunctionAsync("cli-list");
