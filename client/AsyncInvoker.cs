@@ -112,6 +112,18 @@ public sealed class AsyncInvoker : IAsyncInvoker
     public Task<bool> GetAsyncPausedAsync(string functionName, CancellationToken cancellationToken = default) =>
         Function(ValidName(functionName)).GetAsyncPausedAsync().WaitAsync(cancellationToken);
 
+    public Task<RedriveProgress> StartRedriveAsync(string functionName, string source = "dlq", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        return _client.GetGrain<IFunctionRedriveGrain>(ValidName(functionName)).StartAsync(source).WaitAsync(cancellationToken);
+    }
+
+    public Task<RedriveProgress?> GetRedriveAsync(string functionName, CancellationToken cancellationToken = default) =>
+        _client.GetGrain<IFunctionRedriveGrain>(ValidName(functionName)).GetAsync().WaitAsync(cancellationToken);
+
+    public Task<Diagnostics.ActivitySnapshot> GetActivityAsync(CancellationToken cancellationToken = default) =>
+        _client.GetGrain<Diagnostics.IActivityStatsGrain>(0).GetAsync().WaitAsync(cancellationToken);
+
     public Task<FunctionDefinition> CreateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default) =>
         Function(functionName).CreateAsync(input).WaitAsync(cancellationToken);
 

@@ -48,6 +48,19 @@ public interface IAsyncInvoker
     /// <summary>Whether a function's asynchronous processing is paused.</summary>
     Task<bool> GetAsyncPausedAsync(string functionName, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts moving a function's dead letters back into it: <paramref name="source"/> is <c>dlq</c> (its
+    /// DeadLetterConfig queue), <c>failure</c> (its OnFailure queue) or a queue's name, URI or ARN. Follow it with
+    /// <see cref="GetRedriveAsync"/>. <c>InvalidStateException</c> while one runs.
+    /// </summary>
+    Task<RedriveProgress> StartRedriveAsync(string functionName, string source = "dlq", CancellationToken cancellationToken = default);
+
+    /// <summary>The progress of a function's latest redrive, or <c>null</c> when none was started.</summary>
+    Task<RedriveProgress?> GetRedriveAsync(string functionName, CancellationToken cancellationToken = default);
+
+    /// <summary>The cluster's last hour per function and the scheduler's gauges (what the console's overview shows).</summary>
+    Task<Diagnostics.ActivitySnapshot> GetActivityAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Creates a function; fails with <c>ResourceConflictException</c> when it exists.</summary>
     Task<FunctionDefinition> CreateFunctionAsync(string functionName, FunctionDefinitionInput input, CancellationToken cancellationToken = default);
 

@@ -124,4 +124,10 @@ public sealed record FunctionActivitySeries
 
     /// <summary>Retries scheduled per minute.</summary>
     [Id(5)] public IReadOnlyList<long> Retried { get; init; } = [];
+
+    /// <summary>
+    /// Events accepted and not final yet, as counted since <see cref="ActivitySnapshot.Since"/>'s activation began
+    /// (accepted minus ended, never below zero): an estimate that leaves out what was pending before it.
+    /// </summary>
+    [Id(6)] public long Backlog { get; init; }
 }

@@ -31,6 +31,7 @@ public sealed class ActivityStatsGrain(TimeProvider time) : Grain, IActivityStat
             }
 
             window.Add(minute, f);
+            window.Backlog += f.Received - f.Succeeded - f.Failed - f.Dropped - f.Cancelled;
             window.InFlight[report.Silo] = f.InFlight;
         }
 
@@ -57,6 +58,7 @@ public sealed class ActivityStatsGrain(TimeProvider time) : Grain, IActivityStat
         {
             var series = window.Series(minute);
             if (series.Totals is { Received: 0, Started: 0, Succeeded: 0, Failed: 0, Dropped: 0, Cancelled: 0, Retried: 0, Throttled: 0 }
+                && window.Backlog <= 0
                 && !window.InFlight.Any(s => liveNames.Contains(s.Key) && s.Value > 0))
             {
                 continue;
@@ -65,6 +67,7 @@ public sealed class ActivityStatsGrain(TimeProvider time) : Grain, IActivityStat
             functions.Add(series with
             {
                 Totals = series.Totals with { FunctionName = name, InFlight = window.InFlight.Where(s => liveNames.Contains(s.Key)).Sum(s => s.Value) },
+                Backlog = Math.Max(0, window.Backlog),
             });
         }
 
@@ -103,6 +106,9 @@ public sealed class ActivityStatsGrain(TimeProvider time) : Grain, IActivityStat
         private readonly FunctionActivity?[] _buckets = new FunctionActivity?[WindowMinutes];
 
         public Dictionary<string, long> InFlight { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Accepted minus ended since the activation began.</summary>
+        public long Backlog { get; set; }
 
         public void Add(long minute, FunctionActivity f)
         {

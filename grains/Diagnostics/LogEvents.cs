@@ -37,6 +37,7 @@ internal static class LogEvents
     public const int ActivityReportFailed = 2023;
     public const int RedriveStarted = 2024;
     public const int RedriveEnded = 2025;
+    public const int RedriveResumed = 2026;
     public const int DestinationCycle = 1004;
 
     public const int CallbackDelivered = 2100;

@@ -157,6 +157,7 @@ internal static class ControlEndpoints
                 retried = f.Totals.Retried,
                 throttled = f.Totals.Throttled,
                 inFlight = f.Totals.InFlight,
+                pending = f.Backlog,
                 series = new { received = f.Received, succeeded = f.Succeeded, failed = f.Failed, dropped = f.Dropped, retried = f.Retried },
             }),
         });

@@ -26,14 +26,23 @@ public sealed partial class FunctionRedriveGrain(
     /// <summary>Messages taken per receive.</summary>
     private const int BatchSize = 10;
 
-    /// <summary>How long a received message stays hidden while its event is sent back.</summary>
-    private static readonly TimeSpan Hold = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a received message stays hidden while its event is sent back. A redrive resumed after a lost silo
+    /// waits this long before it calls the queue empty, so the messages the lost run held become visible again.
+    /// </summary>
+    private static readonly TimeSpan Hold = TimeSpan.FromSeconds(30);
 
     private const string ResumeReminder = "redrive";
     private IGrainTimer? _timer;
 
     /// <summary>Receipts of messages left in the queue this run: made visible again when it ends.</summary>
     private readonly List<string> _held = [];
+
+    /// <summary>Until when an empty receive does not end the redrive (messages held by a lost run are hidden until then).</summary>
+    private DateTimeOffset _notBefore;
+
+    /// <summary>While waiting for held messages: when to look at the queue again.</summary>
+    private DateTimeOffset _nextLook;
 
     private string FunctionName => this.GetPrimaryKeyString();
 
@@ -43,6 +52,8 @@ public sealed partial class FunctionRedriveGrain(
     {
         if (Progress?.State == RedriveProgress.Running)
         {
+            _notBefore = time.GetUtcNow() + Hold;
+            LogResumed(logger, FunctionName, Progress.Queue, Progress.Moved);
             StartTimer();
         }
 
@@ -97,12 +108,24 @@ public sealed partial class FunctionRedriveGrain(
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        if (time.GetUtcNow() < _nextLook)
+        {
+            return;
+        }
+
         while (Progress is { State: RedriveProgress.Running } && time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
         {
             try
             {
                 if (!await MoveBatchAsync())
                 {
+                    if (time.GetUtcNow() < _notBefore)
+                    {
+                        // Resumed: what the lost run held is still hidden. Look again in a second.
+                        _nextLook = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+                        return;
+                    }
+
                     await EndAsync(RedriveProgress.Completed, null);
                 }
             }
@@ -360,6 +383,9 @@ public sealed partial class FunctionRedriveGrain(
 
     [LoggerMessage(EventId = LogEvents.RedriveStarted, Level = LogLevel.Information, Message = "Redrive of {FunctionName} from queue {Queue} started ({Total} messages)")]
     private static partial void LogStarted(ILogger logger, string functionName, string queue, int total);
+
+    [LoggerMessage(EventId = LogEvents.RedriveResumed, Level = LogLevel.Information, Message = "Redrive of {FunctionName} from queue {Queue} resumed after {Moved} moved")]
+    private static partial void LogResumed(ILogger logger, string functionName, string queue, int moved);
 
     [LoggerMessage(EventId = LogEvents.RedriveEnded, Level = LogLevel.Information, Message = "Redrive of {FunctionName} from queue {Queue} {Outcome}: {Moved} moved, {Skipped} repeats dropped, {Failed} left")]
     private static partial void LogEnded(ILogger logger, string functionName, string queue, string outcome, int moved, int skipped, int failed);
