@@ -91,7 +91,7 @@ internal static class WatchCommand
     internal static IRenderable Frame(JsonElement stats, string? only, Uri url)
     {
         var cluster = stats.Object("cluster");
-        var table = Tables.Create("Function", "Received", "Started", "Succeeded", "Failed", "Dropped", "Cancelled", "Throttled", "Retried", "In flight", "Received, last 30 min");
+        var table = Tables.Create("Function", "Received", "Started", "Succeeded", "Failed", "Dropped", "Cancelled", "Throttled", "Retried", "In flight", "Pending", "Received, last 30 min");
         foreach (var f in stats.Array("functions"))
         {
             if (only is not null && f.Text("functionName") != only)
@@ -100,7 +100,7 @@ internal static class WatchCommand
             }
 
             table.Row(f.Text("functionName"), f.Text("received"), f.Text("started"), f.Text("succeeded"), f.Text("failed"), f.Text("dropped"), f.Text("cancelled"),
-                f.Text("throttled"), f.Text("retried"), f.Text("inFlight"), Sparkline(f.Object("series")?.Array("received") ?? []));
+                f.Text("throttled"), f.Text("retried"), f.Text("inFlight"), f.Text("pending"), Sparkline(f.Object("series")?.Array("received") ?? []));
         }
 
         var window = stats.Number("windowMinutes") is > 0 and var minutes ? minutes : 60;
