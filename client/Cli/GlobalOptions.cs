@@ -46,14 +46,14 @@ internal sealed class GlobalOptions(CliEnvironment environment)
     }
 
     /// <summary>Runs <paramref name="action"/> with a client and a terminal; a <see cref="CliException"/> is printed as <c>errorType: errorMessage</c> and exits with its code.</summary>
-    public void SetAction(Command command, Func<Session, ParseResult, CancellationToken, Task<int>> action) =>
+    public void SetAction(Command command, Func<CommandContext, ParseResult, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             var terminal = Terminal.Create(parse.GetValue(Json), environment.Out, environment.Error, environment.OutputRedirected);
             try
             {
                 var api = new ApiClient(environment.Http, BaseUrl(parse), Credentials.Resolve(parse.GetValue(ApiKey), parse.GetValue(Region), environment.Variable), TimeProvider.System);
-                return await action(new Session(api, terminal), parse, cancellationToken);
+                return await action(new CommandContext(api, terminal), parse, cancellationToken);
             }
             catch (CliException ex)
             {
@@ -80,4 +80,4 @@ internal sealed class GlobalOptions(CliEnvironment environment)
 }
 
 /// <summary>What a command works with: the gateway and the terminal.</summary>
-internal sealed record Session(ApiClient Api, Terminal Terminal);
+internal sealed record CommandContext(ApiClient Api, Terminal Terminal);

@@ -23,10 +23,10 @@ internal static class ConfigCommand
         var function = new Argument<string>("function") { Description = "The function" };
         var qualifier = Qualifier();
         var command = new Command("get", "Show a function's event-invoke-config (exit 4 when it has none)") { function, qualifier };
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
-            var response = await session.Api.SendAsync(HttpMethod.Get, Path(parse.GetValue(function)!, parse.GetValue(qualifier)), null, cancellationToken);
-            Show(session, response.Body);
+            var response = await context.Api.SendAsync(HttpMethod.Get, Path(parse.GetValue(function)!, parse.GetValue(qualifier)), null, cancellationToken);
+            Show(context, response.Body);
             return ExitCodes.Ok;
         });
         return command;
@@ -51,7 +51,7 @@ internal static class ConfigCommand
                 result.AddError("config put needs at least one of --max-retries, --max-age, --on-success, --on-failure.");
             }
         });
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var body = new JsonObject();
             if (parse.GetValue(maxRetries) is { } retries)
@@ -80,8 +80,8 @@ internal static class ConfigCommand
                 body["DestinationConfig"] = destinations;
             }
 
-            var response = await session.Api.SendAsync(HttpMethod.Put, Path(parse.GetValue(function)!, parse.GetValue(qualifier)), body.ToJsonString(), cancellationToken);
-            Show(session, response.Body);
+            var response = await context.Api.SendAsync(HttpMethod.Put, Path(parse.GetValue(function)!, parse.GetValue(qualifier)), body.ToJsonString(), cancellationToken);
+            Show(context, response.Body);
             return ExitCodes.Ok;
         });
         return command;
@@ -90,11 +90,11 @@ internal static class ConfigCommand
     private static string Path(string function, string? qualifier) =>
         $"/2019-09-25/functions/{Uri.EscapeDataString(function)}/event-invoke-config" + (qualifier is { Length: > 0 } q ? "?Qualifier=" + Uri.EscapeDataString(q) : "");
 
-    private static void Show(Session session, string body)
+    private static void Show(CommandContext context, string body)
     {
-        if (session.Terminal.Json)
+        if (context.Terminal.Json)
         {
-            session.Terminal.WriteJson(body);
+            context.Terminal.WriteJson(body);
             return;
         }
 
@@ -103,7 +103,7 @@ internal static class ConfigCommand
         var modified = config.TryGetProperty("LastModified", out var m) && m.ValueKind == JsonValueKind.Number
             ? Json.Shown(DateTimeOffset.FromUnixTimeMilliseconds((long)(m.GetDouble() * 1000)))
             : config.Text("LastModified");
-        session.Terminal.Write(Tables.Pairs(
+        context.Terminal.Write(Tables.Pairs(
         [
             ("Function", config.Text("FunctionArn")),
             ("Maximum retry attempts", Or(config.Text("MaximumRetryAttempts"), "2 (default)")),

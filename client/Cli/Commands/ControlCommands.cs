@@ -11,18 +11,18 @@ internal static class ControlCommands
         var requestId = new Argument<string>("requestId") { Description = "The invocation to cancel" };
         var notify = new Option<bool>("--notify") { Description = "Send the Cancelled record to OnFailure and the event to the dead-letter queue" };
         var command = new Command("cancel", "Cancel an unfinished invocation (exit 5 when it is final already)") { requestId, notify };
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var id = parse.GetValue(requestId)!;
-            var response = await session.Api.SendAsync(HttpMethod.Delete,
+            var response = await context.Api.SendAsync(HttpMethod.Delete,
                 $"/invocations/{Uri.EscapeDataString(id)}" + (parse.GetValue(notify) ? "?notify=true" : ""), null, cancellationToken);
-            if (session.Terminal.Json)
+            if (context.Terminal.Json)
             {
-                session.Terminal.WriteJson(response.Body);
+                context.Terminal.WriteJson(response.Body);
             }
             else
             {
-                session.Terminal.Line(response.Status == 202
+                context.Terminal.Line(response.Status == 202
                     ? $"{id}: cancel requested; it ends Cancelled when its running attempt returns."
                     : $"{id}: {response.Json().Text("status")}");
             }
@@ -36,17 +36,17 @@ internal static class ControlCommands
     {
         var requestId = new Argument<string>("requestId") { Description = "The failed or cancelled invocation to run again" };
         var command = new Command("retry", "Run a failed or cancelled invocation again under the same request id (exit 5 unless it failed or was cancelled)") { requestId };
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var id = parse.GetValue(requestId)!;
-            var response = await session.Api.SendAsync(HttpMethod.Post, $"/invocations/{Uri.EscapeDataString(id)}/retry", null, cancellationToken);
-            if (session.Terminal.Json)
+            var response = await context.Api.SendAsync(HttpMethod.Post, $"/invocations/{Uri.EscapeDataString(id)}/retry", null, cancellationToken);
+            if (context.Terminal.Json)
             {
-                session.Terminal.WriteJson(response.Body);
+                context.Terminal.WriteJson(response.Body);
             }
             else
             {
-                session.Terminal.Line($"{id}: retrying ({response.Json().Text("status")})");
+                context.Terminal.Line($"{id}: retrying ({response.Json().Text("status")})");
             }
 
             return ExitCodes.Ok;
@@ -60,18 +60,18 @@ internal static class ControlCommands
         var command = paused
             ? new Command("pause", "Pause a function's asynchronous processing: events are accepted and kept, none runs") { function }
             : new Command("resume", "Resume a paused function: what was held runs") { function };
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var name = parse.GetValue(function)!;
-            var response = await session.Api.SendAsync(HttpMethod.Put, $"/functions/{Uri.EscapeDataString(name)}/async",
+            var response = await context.Api.SendAsync(HttpMethod.Put, $"/functions/{Uri.EscapeDataString(name)}/async",
                 paused ? """{"paused":true}""" : """{"paused":false}""", cancellationToken);
-            if (session.Terminal.Json)
+            if (context.Terminal.Json)
             {
-                session.Terminal.WriteJson(response.Body);
+                context.Terminal.WriteJson(response.Body);
             }
             else
             {
-                session.Terminal.Line($"{name}: {(response.Json().Text("paused") == "yes" ? "paused" : "running")}");
+                context.Terminal.Line($"{name}: {(response.Json().Text("paused") == "yes" ? "paused" : "running")}");
             }
 
             return ExitCodes.Ok;

@@ -11,13 +11,13 @@ internal static class FunctionsCommand
     public static Command Create(GlobalOptions global)
     {
         var command = new Command("functions", "List the functions: name, runtime, handler, memory, timeout, paused");
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var functions = new List<JsonObject>();
             string? marker = null;
             do
             {
-                var response = await session.Api.SendAsync(HttpMethod.Get,
+                var response = await context.Api.SendAsync(HttpMethod.Get,
                     "/2015-03-31/functions?MaxItems=1000" + (marker is null ? "" : "&Marker=" + Uri.EscapeDataString(marker)), null, cancellationToken);
                 var page = JsonNode.Parse(response.Body)?.AsObject() ?? [];
                 functions.AddRange((page["Functions"]?.AsArray() ?? []).OfType<JsonObject>().Select(f => (JsonObject)f.DeepClone()));
@@ -33,7 +33,7 @@ internal static class FunctionsCommand
                 try
                 {
                     var name = f["FunctionName"]?.GetValue<string>() ?? "";
-                    var state = await session.Api.SendAsync(HttpMethod.Get, $"/functions/{Uri.EscapeDataString(name)}/async", null, cancellationToken);
+                    var state = await context.Api.SendAsync(HttpMethod.Get, $"/functions/{Uri.EscapeDataString(name)}/async", null, cancellationToken);
                     f["Paused"] = state.Json().Text("paused") == "yes";
                 }
                 finally
@@ -42,7 +42,7 @@ internal static class FunctionsCommand
                 }
             }));
 
-            var terminal = session.Terminal;
+            var terminal = context.Terminal;
             if (terminal.Json)
             {
                 terminal.WriteJson(new JsonObject { ["Functions"] = new JsonArray([.. functions]) }.ToJsonString());

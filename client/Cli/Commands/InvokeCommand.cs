@@ -48,7 +48,7 @@ internal static class InvokeCommand
             }
         });
 
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var name = parse.GetValue(function)!;
             var body = await ReadPayloadAsync(parse.GetValue(payload), parse.GetValue(payloadFile), environment, cancellationToken);
@@ -61,9 +61,9 @@ internal static class InvokeCommand
             Add(headers, "X-AsyncInvoke-On-Success", parse.GetValue(onSuccess));
             Add(headers, "X-AsyncInvoke-On-Failure", parse.GetValue(onFailure));
 
-            var response = await session.Api.SendAsync(HttpMethod.Post, $"/2015-03-31/functions/{Uri.EscapeDataString(name)}/invocations", body, cancellationToken,
+            var response = await context.Api.SendAsync(HttpMethod.Post, $"/2015-03-31/functions/{Uri.EscapeDataString(name)}/invocations", body, cancellationToken,
                 headers, sync ? Timeout.InfiniteTimeSpan : null);
-            var terminal = session.Terminal;
+            var terminal = context.Terminal;
             if (!sync)
             {
                 var requestId = response.Header("x-amzn-RequestId") ?? "";

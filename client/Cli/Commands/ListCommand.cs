@@ -20,7 +20,7 @@ internal static class ListCommand
         var all = new Option<bool>("--all") { Description = "Follow every page to the end" };
         var next = new Option<string?>("--next") { Description = "Start at the page this token names (printed after a page)", HelpName = "TOKEN" };
         var command = new Command("list", "List a function's invocations, newest first") { function, state, since, limit, all, next };
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var query = new List<string> { "function=" + Uri.EscapeDataString(parse.GetValue(function)!) };
             AddQuery(query, "state", parse.GetValue(state));
@@ -34,7 +34,7 @@ internal static class ListCommand
             {
                 var page = new List<string>(query);
                 AddQuery(page, "next", token);
-                var response = await session.Api.SendAsync(HttpMethod.Get, "/invocations?" + string.Join('&', page), null, cancellationToken);
+                var response = await context.Api.SendAsync(HttpMethod.Get, "/invocations?" + string.Join('&', page), null, cancellationToken);
                 lastBody = response.Body;
                 var json = response.Json();
                 foreach (var item in json.Array("invocations"))
@@ -46,7 +46,7 @@ internal static class ListCommand
             }
             while (followAll && token is not null);
 
-            var terminal = session.Terminal;
+            var terminal = context.Terminal;
             if (terminal.Json)
             {
                 if (followAll)

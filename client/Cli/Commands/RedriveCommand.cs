@@ -27,19 +27,19 @@ internal static class RedriveCommand
         {
             function, source, noWait,
         };
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var name = parse.GetValue(function)!;
             var path = $"/functions/{Uri.EscapeDataString(name)}/redrive";
-            var terminal = session.Terminal;
-            var started = await session.Api.TrySendAsync(HttpMethod.Post, path,
+            var terminal = context.Terminal;
+            var started = await context.Api.TrySendAsync(HttpMethod.Post, path,
                 new JsonObject { ["source"] = parse.GetValue(source) }.ToJsonString(), cancellationToken);
             JsonElement job;
             if (started.IsSuccess)
             {
                 job = started.Json();
             }
-            else if (started.Status == 409 && await session.Api.TrySendAsync(HttpMethod.Get, path, null, cancellationToken) is { IsSuccess: true } current
+            else if (started.Status == 409 && await context.Api.TrySendAsync(HttpMethod.Get, path, null, cancellationToken) is { IsSuccess: true } current
                 && current.Json().Text("state") == "running")
             {
                 job = current.Json();
@@ -55,8 +55,8 @@ internal static class RedriveCommand
                 try
                 {
                     job = terminal.Interactive
-                        ? await FollowWithProgressAsync(session, path, job, cancellationToken)
-                        : await FollowAsync(session, path, job, _ => { }, cancellationToken);
+                        ? await FollowWithProgressAsync(context, path, job, cancellationToken)
+                        : await FollowAsync(context, path, job, _ => { }, cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -109,10 +109,10 @@ internal static class RedriveCommand
             : $"Redrive of {job.Text("functionName")} from {job.Text("queue")} {state}: {counts}.";
     }
 
-    private static async Task<JsonElement> FollowWithProgressAsync(Session session, string path, JsonElement job, CancellationToken cancellationToken)
+    private static async Task<JsonElement> FollowWithProgressAsync(CommandContext context, string path, JsonElement job, CancellationToken cancellationToken)
     {
         var result = job;
-        await session.Terminal.Console.Progress()
+        await context.Terminal.Console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
@@ -124,20 +124,20 @@ internal static class RedriveCommand
                 }
 
                 Show(job);
-                result = await FollowAsync(session, path, job, Show, cancellationToken);
+                result = await FollowAsync(context, path, job, Show, cancellationToken);
                 Show(result);
                 task.StopTask();
             });
         return result;
     }
 
-    private static async Task<JsonElement> FollowAsync(Session session, string path, JsonElement job, Action<JsonElement> progress, CancellationToken cancellationToken)
+    private static async Task<JsonElement> FollowAsync(CommandContext context, string path, JsonElement job, Action<JsonElement> progress, CancellationToken cancellationToken)
     {
         var current = job;
         while (current.Text("state") == "running")
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            current = (await session.Api.SendAsync(HttpMethod.Get, path, null, cancellationToken)).Json();
+            current = (await context.Api.SendAsync(HttpMethod.Get, path, null, cancellationToken)).Json();
             progress(current);
         }
 

@@ -12,19 +12,19 @@ internal static class StatusCommand
     {
         var requestId = new Argument<string>("requestId") { Description = "The invocation's request id" };
         var command = new Command("status", "Show an invocation: a summary and its attempts (attempt, outcome, due, started, finished, duration, error)") { requestId };
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var id = parse.GetValue(requestId)!;
-            var response = await session.Api.SendAsync(HttpMethod.Get, $"/invocations/{Uri.EscapeDataString(id)}", null, cancellationToken);
-            if (session.Terminal.Json)
+            var response = await context.Api.SendAsync(HttpMethod.Get, $"/invocations/{Uri.EscapeDataString(id)}", null, cancellationToken);
+            if (context.Terminal.Json)
             {
-                session.Terminal.WriteJson(response.Body);
+                context.Terminal.WriteJson(response.Body);
                 return ExitCodes.Ok;
             }
 
             var status = response.Json();
-            session.Terminal.Write(Summary(status));
-            session.Terminal.Write(Timeline(status));
+            context.Terminal.Write(Summary(status));
+            context.Terminal.Write(Timeline(status));
             return ExitCodes.Ok;
         });
         return command;

@@ -25,12 +25,12 @@ internal static class WatchCommand
                 result.AddError("--interval must be from 0.2 to 3600 seconds.");
             }
         });
-        global.SetAction(command, async (session, parse, cancellationToken) =>
+        global.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var only = parse.GetValue(function);
             var every = TimeSpan.FromSeconds(parse.GetValue(interval));
-            var terminal = session.Terminal;
-            async Task<string> ReadAsync() => (await session.Api.SendAsync(HttpMethod.Get, "/stats", null, cancellationToken)).Body;
+            var terminal = context.Terminal;
+            async Task<string> ReadAsync() => (await context.Api.SendAsync(HttpMethod.Get, "/stats", null, cancellationToken)).Body;
 
             try
             {
@@ -43,7 +43,7 @@ internal static class WatchCommand
                     }
                     else
                     {
-                        terminal.Write(Frame(JsonDocument.Parse(body).RootElement, only, session.Api.BaseUrl));
+                        terminal.Write(Frame(JsonDocument.Parse(body).RootElement, only, context.Api.BaseUrl));
                     }
 
                     return ExitCodes.Ok;
@@ -51,13 +51,13 @@ internal static class WatchCommand
 
                 if (terminal.Interactive)
                 {
-                    var first = Frame(JsonDocument.Parse(await ReadAsync()).RootElement, only, session.Api.BaseUrl);
+                    var first = Frame(JsonDocument.Parse(await ReadAsync()).RootElement, only, context.Api.BaseUrl);
                     await terminal.Console.Live(first).AutoClear(false).StartAsync(async live =>
                     {
                         while (true)
                         {
                             await Task.Delay(every, cancellationToken);
-                            live.UpdateTarget(Frame(JsonDocument.Parse(await ReadAsync()).RootElement, only, session.Api.BaseUrl));
+                            live.UpdateTarget(Frame(JsonDocument.Parse(await ReadAsync()).RootElement, only, context.Api.BaseUrl));
                             live.Refresh();
                         }
                     });
@@ -73,7 +73,7 @@ internal static class WatchCommand
                     }
                     else
                     {
-                        terminal.Write(Frame(JsonDocument.Parse(body).RootElement, only, session.Api.BaseUrl));
+                        terminal.Write(Frame(JsonDocument.Parse(body).RootElement, only, context.Api.BaseUrl));
                         terminal.Line("");
                     }
 
