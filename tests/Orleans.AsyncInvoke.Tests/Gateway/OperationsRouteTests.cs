@@ -167,6 +167,25 @@ public sealed class OperationsRouteTests(GatewayFixture fixture)
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", status.RootElement.GetProperty("traceId").GetString());
     }
 
+    [Fact]
+    public async Task Console_ServesItsPageOnEveryRouteAndItsAssetsWithAStrictPolicy()
+    {
+        var page = await _http.GetAsync(new Uri("/console/invocations/some-id", UriKind.Relative));
+        var root = await _http.GetAsync(new Uri("/console", UriKind.Relative));
+        var script = await _http.GetAsync(new Uri("/console/assets/app.js", UriKind.Relative));
+        var missing = await _http.GetAsync(new Uri("/console/assets/none.js", UriKind.Relative));
+        var again = new HttpRequestMessage(HttpMethod.Get, new Uri("/console/assets/app.js", UriKind.Relative));
+        again.Headers.TryAddWithoutValidation("If-None-Match", script.Headers.ETag!.Tag);
+
+        Assert.Equal((HttpStatusCode.OK, "text/html"), (page.StatusCode, page.Content.Headers.ContentType!.MediaType));
+        Assert.Equal(await root.Content.ReadAsStringAsync(), await page.Content.ReadAsStringAsync());
+        Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal((HttpStatusCode.OK, "text/javascript"), (script.StatusCode, script.Content.Headers.ContentType!.MediaType));
+        Assert.Equal(HttpStatusCode.NotModified, (await _http.SendAsync(again)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
     private static JsonElement? Function(JsonElement stats, string name) =>
         stats.GetProperty("functions").EnumerateArray().Where(f => f.GetProperty("functionName").GetString() == name).Select(f => (JsonElement?)f).FirstOrDefault();
 
