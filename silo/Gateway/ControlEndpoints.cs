@@ -136,8 +136,13 @@ internal static class ControlEndpoints
     };
 
     /// <summary>The cluster's last hour per function (the console's overview), and the scheduler's gauges.</summary>
-    private static async Task<IResult> StatsAsync(IGrainFactory grains)
+    private static async Task<IResult> StatsAsync(string? function, IGrainFactory grains)
     {
+        if (function is { Length: > 0 })
+        {
+            _ = ValidName(function);
+        }
+
         var snapshot = await grains.GetGrain<Diagnostics.IActivityStatsGrain>(0).GetAsync();
         return Results.Json(new
         {
@@ -145,7 +150,7 @@ internal static class ControlEndpoints
             since = snapshot.Since,
             windowMinutes = Diagnostics.ActivityStatsGrain.WindowMinutes,
             cluster = new { silos = snapshot.Silos, pending = snapshot.Pending, wakeUpLagMs = Math.Round(snapshot.WakeUpLagMs, 1) },
-            functions = snapshot.Functions.Select(f => new
+            functions = snapshot.Functions.Where(f => string.IsNullOrEmpty(function) || f.Totals.FunctionName == function).Select(f => new
             {
                 functionName = f.Totals.FunctionName,
                 received = f.Totals.Received,

@@ -126,6 +126,11 @@ public sealed class OperationsRouteTests(GatewayFixture fixture)
         Assert.Equal((60, 3L), (series.Count, series.Sum()));
         Assert.Equal(1, stats.GetProperty("cluster").GetProperty("silos").GetInt32());
         Assert.Equal(60, stats.GetProperty("windowMinutes").GetInt32());
+        using (var one = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"/stats?function={echo}", UriKind.Relative))))
+        {
+            Assert.Equal(echo, Assert.Single(one.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("functionName").GetString());
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(Request(HttpMethod.Delete, $"/invocations/{held}"))).StatusCode);
     }
 
