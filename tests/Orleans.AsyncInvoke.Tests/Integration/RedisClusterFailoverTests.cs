@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Orleans.AsyncInvoke.Testing;
+using Orleans.AsyncInvoke.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Orleans.AsyncInvoke.Tests.Integration;
+
+/// <summary>
+/// A master of a real Redis Cluster (three masters, a replica each) lost under load while its replica lags: the
+/// replica is frozen (SIGSTOP), the master killed (SIGKILL), and the replica, thawed, takes over without what it
+/// missed. With <c>WaitForReplicas</c> every 202 survives it; without, what the failover took is measured and reported.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
+
+    [RedisClusterFact]
+    public async Task Accept_WhenAMasterFailsOverUnderLoadInWaitMode_CompletesEveryAcknowledgedInvocation()
+    {
+        var run = await RunAsync(waitForReplicas: true);
+
+        Assert.True(run.Lost.Count == 0, $"{run.Lost.Count} of {run.Accepted} acknowledged invocations were lost in WAIT mode: {string.Join(", ", run.Lost.Take(10))}");
+        Assert.True(run.RefusedWhileLagging > 0, "Expected accepts to the lagging master's shards to be refused, not acknowledged.");
+    }
+
+    [RedisClusterFact]
+    public async Task Accept_WhenAMasterFailsOverUnderLoadWithoutWait_ReportsWhatWasLost()
+    {
+        var run = await RunAsync(waitForReplicas: false);
+
+        // Asynchronous replication may lose what the frozen replica missed; how much is reported, not asserted.
+        Assert.InRange(run.Lost.Count, 0, run.Accepted);
+    }
+
+    private async Task<Run> RunAsync(bool waitForReplicas)
+    {
+        await using var cluster = new RedisCluster(masters: 3, replicasPerMaster: 1);
+        await cluster.StartAsync();
+        var settings = new Dictionary<string, string>();
+        if (waitForReplicas)
+        {
+            settings["AsyncInvoke__Redis__WaitForReplicas"] = "1";
+            settings["AsyncInvoke__Redis__WaitTimeout"] = "00:00:00.500";
+        }
+
+        var silo = new RedisSilo(cluster.ConnectionString, settings: settings, shards: 16);
+        await using var process = await silo.StartAsync();
+        using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        var accepted = new ConcurrentQueue<(string Id, string Phase)>();
+        var refused = new ConcurrentDictionary<string, int>();
+        var phase = "before";
+        using var stop = new CancellationTokenSource();
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/echo/invocations") { Content = new StringContent("{}") };
+                    request.Headers.Add("X-Amz-Invocation-Type", "Event");
+                    using var response = await http.SendAsync(request);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        accepted.Enqueue((response.Headers.GetValues("X-Amzn-RequestId").Single(), Volatile.Read(ref phase)));
+                    }
+                    else
+                    {
+                        refused.AddOrUpdate(Volatile.Read(ref phase), 1, (_, n) => n + 1);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    refused.AddOrUpdate(Volatile.Read(ref phase), 1, (_, n) => n + 1);
+                }
+            }
+        })).ToList();
+
+        await Eventually.ReachAsync(() => Task.FromResult(accepted.Count), n => n >= 300, "300 accepts before the failover", Patience);
+
+        // The victim: a master holding invocations and none of Orleans' own keys (membership, reminders, grain
+        // state), so the silo itself rides the failover out and what is measured is the store.
+        var topology = await cluster.TopologyAsync();
+        var victim = topology.Keys.First(port =>
+            cluster.Keys(port, $"{{asyncinvoke:{silo.ServiceId}:*}}:inv:*").Any() && !cluster.Keys(port, $"{silo.ServiceId}/*").Any());
+        var replica = topology[victim].Single();
+
+        Volatile.Write(ref phase, "lagging");
+        cluster.Pause(replica);
+        var atPause = accepted.Count;
+        await Eventually.ReachAsync(() => Task.FromResult(accepted.Count), n => n >= atPause + 300, "300 accepts while the replica lags", Patience);
+        Volatile.Write(ref phase, "failover");
+        var failover = Stopwatch.StartNew();
+        cluster.Kill(victim);
+        cluster.Resume(replica);
+        await Eventually.ReachAsync(cluster.TopologyAsync, t => t.ContainsKey(replica), $"replica {replica} promoted", Patience, TimeSpan.FromMilliseconds(200));
+        await cluster.WaitUntilHealthyAsync(Patience);
+        var promotedAfter = failover.Elapsed;
+        Volatile.Write(ref phase, "after");
+        var atPromotion = accepted.Count;
+        await Eventually.ReachAsync(() => Task.FromResult(accepted.Count), n => n >= atPromotion + 300, "300 accepts after the failover", Patience);
+        await stop.CancelAsync();
+        await Task.WhenAll(callers);
+
+        // Every acknowledged invocation ends final, or is gone: its record was lost with the master.
+        var all = accepted.ToList();
+        var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(cluster.ConnectionString);
+        await using (connection)
+        {
+            async Task<(int Final, List<string> Missing)> CountAsync()
+            {
+                var final = 0;
+                var missing = new List<string>();
+                foreach (var chunk in all.Chunk(200))
+                {
+                    var states = await Task.WhenAll(chunk.Select(async a =>
+                        (a.Id, Final: await silo.IsFinalAsync(a.Id), Exists: await connection.GetDatabase().KeyExistsAsync(silo.Prefix(a.Id) + "inv:" + a.Id))));
+                    final += states.Count(s => s.Final);
+                    missing.AddRange(states.Where(s => !s.Exists).Select(s => s.Id));
+                }
+
+                return (final, missing);
+            }
+
+            var (final, missing) = await Eventually.ReachAsync(CountAsync, c => c.Final + c.Missing.Count == all.Count,
+                "every acknowledged invocation final or gone", Patience, TimeSpan.FromMilliseconds(500));
+            var lostByPhase = all.Where(a => missing.Contains(a.Id)).GroupBy(a => a.Phase).ToDictionary(g => g.Key, g => g.Count());
+            var report = string.Create(CultureInfo.InvariantCulture,
+                $"Redis Cluster failover, WaitForReplicas={(waitForReplicas ? "1 (timeout 500 ms)" : "0")}: {all.Count} acknowledged, {final} completed, {missing.Count} lost " +
+                $"({string.Join(", ", lostByPhase.Select(p => $"{p.Value} accepted {p.Key}"))}); refused (not acknowledged): " +
+                $"{string.Join(", ", refused.Select(r => $"{r.Value} {r.Key}"))}; replica promoted {promotedAfter.TotalSeconds:0.0} s after the master was killed.");
+            output.WriteLine(report);
+            AppendFigures(report);
+            return new Run(all.Count, missing, refused.GetValueOrDefault("lagging"));
+        }
+    }
+
+    /// <summary>Writes the figures where the test command prints them (scripts/test.sh).</summary>
+    private static void AppendFigures(string line)
+    {
+        var file = Path.Combine(SiloProcess.RepositoryRoot(), "artifacts", "test-results", "redis-cluster.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        lock (FiguresLock)
+        {
+            File.AppendAllLines(file, [line]);
+        }
+    }
+
+    private static readonly Lock FiguresLock = new();
+
+    private sealed record Run(int Accepted, List<string> Lost, int RefusedWhileLagging);
+}
