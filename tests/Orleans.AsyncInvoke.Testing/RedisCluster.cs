@@ -99,6 +99,13 @@ public sealed class RedisCluster(int masters = 3, int replicasPerMaster = 0) : I
     /// <summary>Freezes the node on <paramref name="port"/> (SIGSTOP): it takes nothing from its master until <see cref="Resume"/>.</summary>
     public void Pause(int port) => Signal(NodeOn(port), "STOP");
 
+    /// <summary>
+    /// Closes the master's links to its replicas (<c>CLIENT KILL TYPE replica</c>). A replica frozen by <see cref="Pause"/>
+    /// cannot link again, so from then on it misses every write, as a replica cut off by the network would; what was
+    /// already in its socket's buffer it still reads when it runs again.
+    /// </summary>
+    public Task CutReplicasAsync(int masterPort) => Server(masterPort).ExecuteAsync("CLIENT", "KILL", "TYPE", "replica");
+
     /// <summary>Lets a frozen node run again (SIGCONT).</summary>
     public void Resume(int port) => Signal(NodeOn(port), "CONT");
 
@@ -172,6 +179,7 @@ public sealed class RedisCluster(int masters = 3, int replicasPerMaster = 0) : I
 
     private sealed class Node : IDisposable
     {
+        private readonly Queue<string> _output = new();
         private Process? _process;
 
         public int Port { get; } = FreePort.Next();
@@ -205,8 +213,8 @@ public sealed class RedisCluster(int masters = 3, int replicasPerMaster = 0) : I
                 UseShellExecute = false,
             };
             _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-            _process.OutputDataReceived += (_, _) => { };
-            _process.ErrorDataReceived += (_, _) => { };
+            _process.OutputDataReceived += (_, e) => Remember(e.Data);
+            _process.ErrorDataReceived += (_, e) => Remember(e.Data);
             _process.BeginOutputReadLine();
             _process.BeginErrorReadLine();
         }
@@ -225,6 +233,27 @@ public sealed class RedisCluster(int masters = 3, int replicasPerMaster = 0) : I
                 catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(20) && Running)
                 {
                     await Task.Delay(100);
+                }
+                catch (RedisConnectionException ex)
+                {
+                    throw new InvalidOperationException($"redis-server on {Port} (bus {BusPort}) did not answer; it said: {string.Join(" | ", _output)}", ex);
+                }
+            }
+        }
+
+        private void Remember(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.Enqueue(line);
+                if (_output.Count > 20)
+                {
+                    _output.Dequeue();
                 }
             }
         }

@@ -10,13 +10,16 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 
 /// <summary>
 /// A master of a real Redis Cluster (three masters, a replica each) lost under load while its replica lags: the
-/// replica is frozen (SIGSTOP), the master killed (SIGKILL), and the replica, thawed, takes over without what it
-/// missed. With <c>WaitForReplicas</c> every 202 survives it; without, what the failover took is measured and reported.
+/// replica is frozen (SIGSTOP) and cut off from its master, the master killed (SIGKILL), and the replica, thawed,
+/// takes over without what it missed. With <c>WaitForReplicas</c> every 202 survives it; without, what the failover took is measured and reported.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long after its accept each event is due: longer than the load before the failover and the failover itself.</summary>
+    private const int DelaySeconds = 15;
 
     [RedisClusterFact]
     public async Task Accept_WhenAMasterFailsOverUnderLoadInWaitMode_CompletesEveryAcknowledgedInvocation()
@@ -63,6 +66,10 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/echo/invocations") { Content = new StringContent("{}") };
                     request.Headers.Add("X-Amz-Invocation-Type", "Event");
+                    // Due after the failover: an event's only write before it is its accept, so what is measured is
+                    // whether the accept survived. (An invocation whose later writes a failover took runs again from
+                    // its last replicated state after the backstop period, a minute, which this tier does not wait for.)
+                    request.Headers.Add("X-AsyncInvoke-Invoke-After", DelaySeconds.ToString(CultureInfo.InvariantCulture));
                     using var response = await http.SendAsync(request);
                     if (response.StatusCode == HttpStatusCode.Accepted)
                     {
@@ -80,29 +87,33 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
             }
         })).ToList();
 
-        await Eventually.ReachAsync(() => Task.FromResult(accepted.Count), n => n >= 300, "300 accepts before the failover", Patience);
+        int Attempts() => accepted.Count + refused.Values.Sum();
+        await Eventually.ReachAsync(() => Task.FromResult(Attempts()), n => n >= 100, "100 accepts before the failover", Patience);
 
-        // The victim: a master holding invocations and none of Orleans' own keys (membership, reminders, grain
-        // state), so the silo itself rides the failover out and what is measured is the store.
+        // The victim: a master holding invocations but not Orleans' membership table, so the silo itself rides the
+        // failover out and what is measured is the store.
         var topology = await cluster.TopologyAsync();
         var victim = topology.Keys.First(port =>
-            cluster.Keys(port, $"{{asyncinvoke:{silo.ServiceId}:*}}:inv:*").Any() && !cluster.Keys(port, $"{silo.ServiceId}/*").Any());
+            cluster.Keys(port, $"{{asyncinvoke:{silo.ServiceId}:*}}:inv:*").Any() && !cluster.Keys(port, $"{silo.ServiceId}/members/*").Any());
         var replica = topology[victim].Single();
 
         Volatile.Write(ref phase, "lagging");
         cluster.Pause(replica);
-        var atPause = accepted.Count;
-        await Eventually.ReachAsync(() => Task.FromResult(accepted.Count), n => n >= atPause + 300, "300 accepts while the replica lags", Patience);
+        await cluster.CutReplicasAsync(victim);
+        var lagging = Stopwatch.StartNew();
+        var atPause = Attempts();
+        await Eventually.ReachAsync(() => Task.FromResult(Attempts()), n => n >= atPause + 100, "100 accepts tried while the replica lags", Patience);
         Volatile.Write(ref phase, "failover");
         var failover = Stopwatch.StartNew();
+        var lagged = lagging.Elapsed;
         cluster.Kill(victim);
         cluster.Resume(replica);
         await Eventually.ReachAsync(cluster.TopologyAsync, t => t.ContainsKey(replica), $"replica {replica} promoted", Patience, TimeSpan.FromMilliseconds(200));
         await cluster.WaitUntilHealthyAsync(Patience);
         var promotedAfter = failover.Elapsed;
         Volatile.Write(ref phase, "after");
-        var atPromotion = accepted.Count;
-        await Eventually.ReachAsync(() => Task.FromResult(accepted.Count), n => n >= atPromotion + 300, "300 accepts after the failover", Patience);
+        var atPromotion = Attempts();
+        await Eventually.ReachAsync(() => Task.FromResult(Attempts()), n => n >= atPromotion + 100, "100 accepts tried after the failover", Patience);
         await stop.CancelAsync();
         await Task.WhenAll(callers);
 
@@ -132,7 +143,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
             var report = string.Create(CultureInfo.InvariantCulture,
                 $"Redis Cluster failover, WaitForReplicas={(waitForReplicas ? "1 (timeout 500 ms)" : "0")}: {all.Count} acknowledged, {final} completed, {missing.Count} lost " +
                 $"({string.Join(", ", lostByPhase.Select(p => $"{p.Value} accepted {p.Key}"))}); refused (not acknowledged): " +
-                $"{string.Join(", ", refused.Select(r => $"{r.Value} {r.Key}"))}; replica promoted {promotedAfter.TotalSeconds:0.0} s after the master was killed.");
+                $"{string.Join(", ", refused.Select(r => $"{r.Value} {r.Key}"))}; replica cut off for {lagged.TotalSeconds:0.0} s, promoted {promotedAfter.TotalSeconds:0.0} s after its master was killed.");
             output.WriteLine(report);
             AppendFigures(report);
             return new Run(all.Count, missing, refused.GetValueOrDefault("lagging"));
