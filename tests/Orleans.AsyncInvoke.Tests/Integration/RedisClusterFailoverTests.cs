@@ -14,6 +14,7 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 /// takes over without what it missed. With <c>WaitForReplicas</c> every 202 survives it; without, what the failover took is measured and reported.
 /// </summary>
 [Trait("Category", "Integration")]
+[Trait("Category", "RedisCluster")]
 public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);

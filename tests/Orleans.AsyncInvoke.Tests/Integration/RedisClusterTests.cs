@@ -8,6 +8,7 @@ namespace Orleans.AsyncInvoke.Tests.Integration;
 
 /// <summary>The real silo executable on a real Redis Cluster of three masters: the sharded layout.</summary>
 [Trait("Category", "Integration")]
+[Trait("Category", "RedisCluster")]
 public sealed class RedisClusterTests(RedisClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
