@@ -114,7 +114,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
         var promotedAfter = failover.Elapsed;
         Volatile.Write(ref phase, "after");
         var atPromotion = Attempts();
-        await Eventually.ReachAsync(() => Task.FromResult(Attempts()), n => n >= atPromotion + 100, "100 accepts tried after the failover", Patience);
+        await Eventually.ReachAsync(() => Task.FromResult(Attempts()), n => n >= atPromotion + 60, "60 accepts tried after the failover", Patience);
         await stop.CancelAsync();
         await Task.WhenAll(callers);
 
