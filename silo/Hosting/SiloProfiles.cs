@@ -17,7 +17,7 @@ using StackExchange.Redis;
 namespace Orleans.AsyncInvoke.Silo.Hosting;
 
 /// <summary>The storage profiles: embedded (memory, no server), Redis (durable) and kubernetes (Redis, pod identity).</summary>
-public static class SiloProfiles
+public static partial class SiloProfiles
 {
     /// <summary>The connection string key that switches the silo to the Redis profile.</summary>
     public const string RedisConnectionName = "Redis";
@@ -122,9 +122,15 @@ public static class SiloProfiles
 
         silo.UseRedisReminderService(o => o.ConfigurationOptions = Redis());
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(Redis()));
-        silo.Services.AddSingleton(sp => new RedisLayout(
-            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-            store.Shards is { } shards && shards > 1 ? shards : store.ShardsFor(IsCluster(sp.GetRequiredService<IConnectionMultiplexer>()))));
+        silo.Services.AddSingleton(sp =>
+        {
+            var connection = sp.GetRequiredService<IConnectionMultiplexer>();
+            var onCluster = IsCluster(connection);
+            var layout = new RedisLayout(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, store.ShardsFor(onCluster));
+            LogLayout(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.AsyncInvoke.Silo"),
+                onCluster ? "Redis Cluster" : "a single Redis", layout.Shards, store.WaitForReplicas, store.WaitTimeout);
+            return layout;
+        });
         if (store.WaitForReplicas > 0)
         {
             silo.Services.AddSingleton(_ =>
@@ -220,4 +226,8 @@ public static class SiloProfiles
             return null;
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.RedisLayout, Level = LogLevel.Information,
+        Message = "Redis store on {Redis}: {Shards} shard(s); accepts wait for {Replicas} replica(s) (0: replication is asynchronous, a failover can lose acknowledged accepts), up to {WaitTimeout}.")]
+    private static partial void LogLayout(ILogger logger, string redis, int shards, int replicas, TimeSpan waitTimeout);
 }
