@@ -42,8 +42,12 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
 
     private async Task<Run> RunAsync(bool waitForReplicas)
     {
+        var clock = Stopwatch.StartNew();
+        var marks = new List<string>();
+        void Mark(string what) => marks.Add(string.Create(CultureInfo.InvariantCulture, $"{what} {clock.Elapsed.TotalSeconds:0.0} s"));
         await using var cluster = new RedisCluster(masters: 3, replicasPerMaster: 1);
         await cluster.StartAsync();
+        Mark("cluster up");
         var settings = new Dictionary<string, string>();
         if (waitForReplicas)
         {
@@ -53,6 +57,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
 
         var silo = new RedisSilo(cluster.ConnectionString, settings: settings, shards: 16);
         await using var process = await silo.StartAsync();
+        Mark("silo ready");
         using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         var accepted = new ConcurrentQueue<(string Id, string Phase)>();
@@ -93,6 +98,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
 
         // The victim: a master holding invocations but not Orleans' membership table, so the silo itself rides the
         // failover out and what is measured is the store.
+        Mark("load running");
         var topology = await cluster.TopologyAsync();
         var victim = topology.Keys.First(port =>
             cluster.Keys(port, $"{{asyncinvoke:{silo.ServiceId}:*}}:inv:*").Any() && !cluster.Keys(port, $"{silo.ServiceId}/members/*").Any());
@@ -117,6 +123,7 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
         await Eventually.ReachAsync(() => Task.FromResult(Attempts()), n => n >= atPromotion + 60, "60 accepts tried after the failover", Patience);
         await stop.CancelAsync();
         await Task.WhenAll(callers);
+        Mark("load stopped");
 
         // Every acknowledged invocation ends final, or is gone: its record was lost with the master.
         var all = accepted.ToList();
@@ -140,11 +147,12 @@ public sealed class RedisClusterFailoverTests(ITestOutputHelper output)
 
             var (final, missing) = await Eventually.ReachAsync(CountAsync, c => c.Final + c.Missing.Count == all.Count,
                 "every acknowledged invocation final or gone", Patience, TimeSpan.FromMilliseconds(500));
+            Mark("all final or gone");
             var lostByPhase = all.Where(a => missing.Contains(a.Id)).GroupBy(a => a.Phase).ToDictionary(g => g.Key, g => g.Count());
             var report = string.Create(CultureInfo.InvariantCulture,
                 $"Redis Cluster failover, WaitForReplicas={(waitForReplicas ? "1 (timeout 500 ms)" : "0")}: {all.Count} acknowledged, {final} completed, {missing.Count} lost " +
                 $"({string.Join(", ", lostByPhase.Select(p => $"{p.Value} accepted {p.Key}"))}); refused (not acknowledged): " +
-                $"{string.Join(", ", refused.Select(r => $"{r.Value} {r.Key}"))}; replica cut off for {lagged.TotalSeconds:0.0} s, promoted {promotedAfter.TotalSeconds:0.0} s after its master was killed.");
+                $"{string.Join(", ", refused.Select(r => $"{r.Value} {r.Key}"))}; replica cut off for {lagged.TotalSeconds:0.0} s, promoted {promotedAfter.TotalSeconds:0.0} s after its master was killed; {string.Join(", ", marks)}.");
             output.WriteLine(report);
             AppendFigures(report);
             return new Run(all.Count, missing, refused.GetValueOrDefault("lagging"));
