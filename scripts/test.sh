@@ -148,6 +148,11 @@ if [ -f "$results/pod-tier.txt" ]; then
   cat "$results/pod-tier.txt"
 fi
 
+if [ -f "$results/redis-cluster.txt" ]; then
+  echo "Redis Cluster tier figures:"
+  cat "$results/redis-cluster.txt"
+fi
+
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -11,6 +11,7 @@ internal static class LogEvents
     public const int ShutdownDraining = 1011;
     public const int ShutdownForced = 1012;
     public const int FunctionsApplyRetrying = 1013;
+    public const int RedisLayout = 1014;
 
     public const int Accepted = 2000;
     public const int AttemptStarted = 2001;

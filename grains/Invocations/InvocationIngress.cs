@@ -151,6 +151,15 @@ public sealed partial class InvocationIngress
                     outcomes[i] = AcceptOutcome.Accepted(requestId, await ExistingQualifierAsync(requestId) ?? accepted[i]!.Qualifier!, existed: true);
                 }
             }
+            catch (ReplicaConfirmationException ex)
+            {
+                // Stored on the master, but a failover now could lose it: not acknowledged. Sent again, the event is
+                // accepted again (or found stored, under a caller's own request id), and confirmed then.
+                LogStoreFailed(_logger, ex, requestId);
+                spans[i]?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                outcomes[i] = AcceptOutcome.Refused(requestId, ErrorCodes.ServiceFailure(
+                    "The event was not confirmed by a Redis replica in time (AsyncInvoke:Redis:WaitForReplicas); it was not accepted. Try again."));
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException and not AsyncInvokeException)
             {
                 // Not stored, so not acknowledged: the caller sees a service error and may send it again.

@@ -18,7 +18,7 @@ using StackExchange.Redis;
 namespace Orleans.AsyncInvoke.Silo.Hosting;
 
 /// <summary>The storage profiles: embedded (memory, no server), Redis (durable) and kubernetes (Redis, pod identity).</summary>
-public static class SiloProfiles
+public static partial class SiloProfiles
 {
     /// <summary>The connection string key that switches the silo to the Redis profile.</summary>
     public const string RedisConnectionName = "Redis";
@@ -106,7 +106,13 @@ public static class SiloProfiles
             return options;
         }
 
-        ThrowIfRedisRefusesTheCredentials(Redis());
+        var store = RedisStoreOptions.Read(configuration);
+        if (ThrowIfRedisRefusesTheCredentials(Redis()) is { } reachedCluster)
+        {
+            // Reachable now: a layout that cannot work on this Redis stops the start here, naming the key.
+            store.ShardsFor(reachedCluster);
+        }
+
         var advertised = IPAddress.Parse(cluster.AdvertisedAddress);
         silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseRedisClustering(o => o.ConfigurationOptions = Redis());
@@ -124,6 +130,27 @@ public static class SiloProfiles
 
         silo.UseRedisReminderService(o => o.ConfigurationOptions = Redis());
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(Redis()));
+        silo.Services.AddSingleton(sp =>
+        {
+            var connection = sp.GetRequiredService<IConnectionMultiplexer>();
+            var onCluster = IsCluster(connection);
+            var layout = new RedisLayout(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, store.ShardsFor(onCluster));
+            LogLayout(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.AsyncInvoke.Silo"),
+                onCluster ? "Redis Cluster" : "a single Redis", layout.Shards, store.WaitForReplicas, store.WaitTimeout);
+            return layout;
+        });
+        if (store.WaitForReplicas > 0)
+        {
+            silo.Services.AddSingleton(_ =>
+            {
+                // WAIT blocks the connection it is sent on: accepts get one of their own, whose command timeout
+                // outlasts the wait.
+                var options = Redis();
+                options.AsyncTimeout = options.SyncTimeout = Math.Max(options.AsyncTimeout, (int)store.WaitTimeout.TotalMilliseconds + 5000);
+                return new RedisReplicaBarrier(ConnectionMultiplexer.Connect(options), store.WaitForReplicas, store.WaitTimeout);
+            });
+        }
+
         silo.Services.AddSingleton<ITopicPublisher, RedisTopicPublisher>();
         silo.Services.AddSingleton<RedisStreamQueueStore>();
         silo.Services.AddSingleton<RedisDeliveryStore>();
@@ -151,11 +178,30 @@ public static class SiloProfiles
     }
 
     /// <summary>
+    /// Whether the Redis behind <paramref name="redis"/> is a cluster: waits for its first connection, since the
+    /// layout of everything stored depends on it (the silo cannot join its cluster without Redis either).
+    /// </summary>
+    private static bool IsCluster(IConnectionMultiplexer redis)
+    {
+        while (true)
+        {
+            var connected = redis.GetServers().Where(s => s.IsConnected).ToList();
+            if (connected.Count > 0)
+            {
+                return connected.Any(s => s.ServerType == ServerType.Cluster);
+            }
+
+            Thread.Sleep(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>
     /// Connects once before anything starts: a Redis that refuses the password, the user or the TLS handshake stops the
     /// start with a message naming the key (never the secret) instead of retrying forever. A Redis that is merely not
     /// up yet is waited for, as when it restarts.
     /// </summary>
-    private static void ThrowIfRedisRefusesTheCredentials(ConfigurationOptions options)
+    /// <returns>Whether Redis is a cluster, or <c>null</c> when it could not be reached yet.</returns>
+    private static bool? ThrowIfRedisRefusesTheCredentials(ConfigurationOptions options)
     {
         var probe = options.Clone();
         probe.AbortOnConnectFail = true;
@@ -165,6 +211,7 @@ public static class SiloProfiles
         {
             using var connection = ConnectionMultiplexer.Connect(probe);
             connection.GetDatabase().Ping();
+            return IsCluster(connection);
         }
         catch (RedisConnectionException ex) when (ex.FailureType == ConnectionFailureType.AuthenticationFailure)
         {
@@ -179,10 +226,16 @@ public static class SiloProfiles
         catch (RedisConnectionException)
         {
             // Not reachable yet: the silo's connections keep retrying until it is.
+            return null;
         }
         catch (RedisTimeoutException)
         {
             // Reachable but slow to answer: the same.
+            return null;
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.RedisLayout, Level = LogLevel.Information,
+        Message = "Redis store on {Redis}: {Shards} shard(s); accepts wait for {Replicas} replica(s) (0: replication is asynchronous, a failover can lose acknowledged accepts), up to {WaitTimeout}.")]
+    private static partial void LogLayout(ILogger logger, string redis, int shards, int replicas, TimeSpan waitTimeout);
 }

@@ -146,8 +146,26 @@ public sealed partial class RedisStreamQueueStore
         return 1
         """;
 
-    /// <summary>The keys of the layout before the visibility index: a receive state hash and an unbounded id hash.</summary>
+    /// <summary>
+    /// The keys of the layout before the visibility index: a receive state hash and an unbounded id hash. They carry no
+    /// hash tag, so on Redis Cluster each may live in a slot of its own: they are only ever read, counted and deleted
+    /// one key a command.
+    /// </summary>
     private RedisKey[] LegacyKeys(string queue) => [StreamKey(queue) + ":inflight", StreamKey(queue) + ":dedup"];
+
+    private static async Task<bool> AnyExistsAsync(IDatabase db, RedisKey[] keys)
+    {
+        var exists = keys.Select(k => db.KeyExistsAsync(k)).ToList();
+        var any = false;
+        foreach (var check in exists)
+        {
+            any |= await check;
+        }
+
+        return any;
+    }
+
+    private static Task DeleteEachAsync(IDatabase db, RedisKey[] keys) => Task.WhenAll(keys.Select(k => db.KeyDeleteAsync(k)));
 
     /// <summary>
     /// Brings a queue written before the visibility index into the current layout: every entry into the index (hidden
@@ -159,7 +177,7 @@ public sealed partial class RedisStreamQueueStore
         var db = redis.GetDatabase();
         var keys = Keys(queue);
         var legacy = LegacyKeys(queue);
-        if (await db.KeyExistsAsync(legacy) == 0 && (await db.KeyExistsAsync(keys[3]) || await db.StreamLengthAsync(keys[0]) == 0))
+        if (!await AnyExistsAsync(db, legacy) && (await db.KeyExistsAsync(keys[3]) || await db.StreamLengthAsync(keys[0]) == 0))
         {
             return;
         }
@@ -200,6 +218,6 @@ public sealed partial class RedisStreamQueueStore
             await db.HashSetAsync(keys[2], seen.Name, seen.Value, When.NotExists);
         }
 
-        await db.KeyDeleteAsync(legacy);
+        await DeleteEachAsync(db, legacy);
     }
 }

@@ -138,8 +138,12 @@ public sealed partial class RedisStreamQueueStore(IConnectionMultiplexer redis, 
     }
 
     /// <summary>Deletes every message of the queue and forgets its deduplication ids.</summary>
-    public Task PurgeAsync(string queue) =>
-        redis.GetDatabase().KeyDeleteAsync([.. Keys(queue), .. LegacyKeys(queue)]);
+    public Task PurgeAsync(string queue)
+    {
+        // The queue's keys share a slot and go in one command; the legacy ones each in their own (see LegacyKeys).
+        var db = redis.GetDatabase();
+        return Task.WhenAll(db.KeyDeleteAsync(Keys(queue)), DeleteEachAsync(db, LegacyKeys(queue)));
+    }
 
     public async Task<int> DepthAsync(string queue) => (int)await redis.GetDatabase().StreamLengthAsync(StreamKey(queue));
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
+using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.Serialization;
 using StackExchange.Redis;
 
@@ -11,12 +10,17 @@ namespace Orleans.AsyncInvoke.Destinations.Storage;
 /// message, Orleans binary serializer; the destination; first attempt; attempts; last error); one sorted set
 /// <c>…:dlv:due</c> orders every pending delivery by due time (Unix ms); per destination, a sorted set
 /// <c>…:dlv:parked:&lt;destination&gt;</c> and a counter hash <c>…:dlv:counters:&lt;destination&gt;</c>. Each
-/// operation is one script touching only the entries it names, so its cost does not grow with the backlog.
+/// operation is one script touching only the entries it names, so its cost does not grow with the backlog. With
+/// several shards (<see cref="RedisLayout"/>) each shard has all of these under its own prefix: a delivery lives in the
+/// shard of its record's request id (the shard of the invocation whose final write stored it, and of the fan-outs it
+/// leads to), each script stays within one shard's hash slot, and what spans destinations (claims, counters, parked
+/// lists, redrives) visits every shard. Every script names the shard's due index as its key, so a Redis Cluster
+/// client sends it to the master of that slot; the other keys it builds from the prefix share the slot by the tag.
 /// </summary>
 public sealed class RedisDeliveryStore(
     IConnectionMultiplexer redis,
     Serializer<DestinationMessage> serializer,
-    IOptions<ClusterOptions> cluster) : IDeliveryStore
+    RedisLayout layout) : IDeliveryStore
 {
     /// <summary>
     /// The Lua that appends deliveries: ARGV from <c>first</c> on holds the prefix, the due time, then four values a
@@ -147,10 +151,7 @@ public sealed class RedisDeliveryStore(
         return #ids
         """;
 
-    private readonly string _prefix = $"asyncinvoke:{cluster.Value.ServiceId}:";
-
-    /// <summary>The key prefix every delivery key starts with.</summary>
-    internal string Prefix => _prefix;
+    private int _turn;
 
     public async Task<int> AppendAsync(IReadOnlyList<Delivery> deliveries, DateTimeOffset dueAt)
     {
@@ -159,63 +160,160 @@ public sealed class RedisDeliveryStore(
             return 0;
         }
 
-        var args = new List<RedisValue>(2 + deliveries.Count * 4);
-        AddAppendArguments(args, deliveries, dueAt);
-        return (int)(long)await Database.ScriptEvaluateAsync(AppendScript, [], [.. args]);
+        var appends = deliveries.GroupBy(ShardOf).Select(group =>
+        {
+            var args = new List<RedisValue>(2 + group.Count() * 4);
+            AddAppendArguments(args, [.. group], dueAt, group.Key);
+            return Database.ScriptEvaluateAsync(AppendScript, [Due(group.Key)], [.. args]);
+        }).ToList();
+        var added = 0;
+        foreach (var append in appends)
+        {
+            added += (int)(long)await append;
+        }
+
+        return added;
     }
 
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(ClaimScript, [],
-            [_prefix, now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), max]))!;
-        return Read(result);
+        var (due, until) = (now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds());
+        return await ShardedClaim.RunAsync(layout, max, Interlocked.Increment(ref _turn), async (shard, share) =>
+        {
+            var result = (RedisResult[])(await Database.ScriptEvaluateAsync(ClaimScript, [Due(shard)], [layout.Prefix(shard), due, until, share]))!;
+            return (IReadOnlyList<Delivery>)Read(result);
+        });
     }
 
     public async Task<int> CompleteAsync(IReadOnlyList<Delivery> delivered, IReadOnlyList<Delivery> followUps, DateTimeOffset followUpsDueAt)
     {
-        var args = new List<RedisValue>(2 + delivered.Count + 2 + followUps.Count * 4) { _prefix, delivered.Count };
-        args.AddRange(delivered.Select(d => (RedisValue)d.Id));
-        if (followUps.Count > 0)
+        // A fan-out's deliveries carry the request id of the record they came from, so each delivered entry and its
+        // follow-ups are in one shard and leave and arrive in one script: a fan-out is never half done.
+        var shards = delivered.Select(ShardOf).Concat(followUps.Select(ShardOf)).Distinct().ToList();
+        var completions = shards.Select(shard =>
         {
-            AddAppendArguments(args, followUps, followUpsDueAt);
+            var done = delivered.Where(d => ShardOf(d) == shard).ToList();
+            var next = followUps.Where(d => ShardOf(d) == shard).ToList();
+            var args = new List<RedisValue>(2 + done.Count + 2 + next.Count * 4) { layout.Prefix(shard), done.Count };
+            args.AddRange(done.Select(d => (RedisValue)d.Id));
+            if (next.Count > 0)
+            {
+                AddAppendArguments(args, next, followUpsDueAt, shard);
+            }
+
+            return Database.ScriptEvaluateAsync(CompleteScript, [Due(shard)], [.. args]);
+        }).ToList();
+        var added = 0;
+        foreach (var completion in completions)
+        {
+            added += (int)(long)await completion;
         }
 
-        return (int)(long)await Database.ScriptEvaluateAsync(CompleteScript, [], [.. args]);
+        return added;
     }
 
     public Task RetryAtAsync(Delivery delivery, DateTimeOffset dueAt) =>
-        Database.ScriptEvaluateAsync(RetryScript, [],
-            [_prefix, delivery.Id, dueAt.ToUnixTimeMilliseconds(), delivery.Attempts, delivery.LastError ?? ""]);
+        Database.ScriptEvaluateAsync(RetryScript, [Due(ShardOf(delivery))],
+            [layout.Prefix(ShardOf(delivery)), delivery.Id, dueAt.ToUnixTimeMilliseconds(), delivery.Attempts, delivery.LastError ?? ""]);
 
     public Task ParkAsync(Delivery delivery, DateTimeOffset parkedAt) =>
-        Database.ScriptEvaluateAsync(ParkScript, [],
-            [_prefix, delivery.Id, parkedAt.ToUnixTimeMilliseconds(), delivery.Attempts, delivery.LastError ?? ""]);
+        Database.ScriptEvaluateAsync(ParkScript, [Due(ShardOf(delivery))],
+            [layout.Prefix(ShardOf(delivery)), delivery.Id, parkedAt.ToUnixTimeMilliseconds(), delivery.Attempts, delivery.LastError ?? ""]);
 
     public Task ReleaseAsync(IReadOnlyList<Delivery> deliveries, DateTimeOffset dueAt) =>
         deliveries.Count == 0
             ? Task.CompletedTask
-            : Database.SortedSetAddAsync(_prefix + "dlv:due", [.. deliveries.Select(d => new SortedSetEntry(d.Id, dueAt.ToUnixTimeMilliseconds()))], SortedSetWhen.Exists);
+            : Task.WhenAll(deliveries.GroupBy(ShardOf).Select(group => Database.SortedSetAddAsync(Due(group.Key),
+                [.. group.Select(d => new SortedSetEntry(d.Id, dueAt.ToUnixTimeMilliseconds()))], SortedSetWhen.Exists)));
 
     public async Task<DeliveryCounters> GetCountersAsync(string destination)
     {
-        var values = await Database.HashGetAsync(_prefix + "dlv:counters:" + destination, ["pending", "parked", "failures"]);
-        long Value(int i) => values[i].HasValue ? (long)values[i] : 0;
-        return new DeliveryCounters(Value(0), Value(1), Value(2));
+        var reads = Enumerable.Range(0, layout.Shards)
+            .Select(shard => Database.HashGetAsync(layout.Prefix(shard) + "dlv:counters:" + destination, ["pending", "parked", "failures"]))
+            .ToList();
+        long pending = 0, parked = 0, failures = 0;
+        foreach (var read in reads)
+        {
+            var values = await read;
+            long Value(int i) => values[i].HasValue ? (long)values[i] : 0;
+            (pending, parked, failures) = (pending + Value(0), parked + Value(1), failures + Value(2));
+        }
+
+        return new DeliveryCounters(pending, parked, failures);
     }
 
     public async Task<IReadOnlyList<Delivery>> ListParkedAsync(string destination, int offset, int limit)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(ListParkedScript, [], [_prefix, destination, offset, limit]))!;
-        return Read(result);
+        if (layout.Shards == 1)
+        {
+            var result = (RedisResult[])(await Database.ScriptEvaluateAsync(ListParkedScript, [Due(0)], [layout.Prefix(0), destination, offset, limit]))!;
+            return Read(result);
+        }
+
+        // Oldest first across shards: the first offset + limit of each shard's parked set, merged by parked time
+        // (then id), and the page read from the shards that hold it.
+        var page = (await OldestParkedAsync(destination, offset + limit))
+            .Skip(offset)
+            .Select(e => Database.HashGetAsync(layout.Prefix(e.Shard) + "dlv:" + (string)e.Entry.Element!, ["m", "d", "f", "a", "e"]))
+            .ToList();
+        var flat = new List<RedisResult>(page.Count * 5);
+        foreach (var read in page)
+        {
+            var fields = await read;
+            if (fields[0].HasValue)
+            {
+                flat.AddRange(fields.Select(f => RedisResult.Create(f.HasValue ? f : "")));
+            }
+        }
+
+        return Read([.. flat]);
     }
 
-    public async Task<int> RedriveAsync(string destination, DateTimeOffset now, int max) =>
-        (int)(long)await Database.ScriptEvaluateAsync(RedriveScript, [], [_prefix, destination, now.ToUnixTimeMilliseconds(), max]);
-
-    /// <summary>Adds the append arguments (prefix, due, then four values a delivery) for <see cref="AppendFunction"/>.</summary>
-    internal void AddAppendArguments(List<RedisValue> args, IReadOnlyList<Delivery> deliveries, DateTimeOffset dueAt)
+    public async Task<int> RedriveAsync(string destination, DateTimeOffset now, int max)
     {
-        args.Add(_prefix);
+        if (layout.Shards == 1)
+        {
+            return await RedriveAsync(0, destination, now, max);
+        }
+
+        // The oldest parked first, across shards as within one: each shard redrives as many of its oldest as the
+        // merged order takes from it.
+        var oldest = await OldestParkedAsync(destination, max);
+        var moves = oldest.GroupBy(e => e.Shard).Select(g => RedriveAsync(g.Key, destination, now, g.Count())).ToList();
+        var moved = 0;
+        foreach (var move in moves)
+        {
+            moved += await move;
+        }
+
+        return moved;
+    }
+
+    private async Task<int> RedriveAsync(int shard, string destination, DateTimeOffset now, int max) =>
+        (int)(long)await Database.ScriptEvaluateAsync(RedriveScript, [Due(shard)], [layout.Prefix(shard), destination, now.ToUnixTimeMilliseconds(), max]);
+
+    /// <summary>The first <paramref name="count"/> parked deliveries of a destination across shards, oldest first (then by id).</summary>
+    private async Task<List<(int Shard, SortedSetEntry Entry)>> OldestParkedAsync(string destination, int count)
+    {
+        var ranges = Enumerable.Range(0, layout.Shards)
+            .Select(shard => Database.SortedSetRangeByRankWithScoresAsync(layout.Prefix(shard) + "dlv:parked:" + destination, 0, count - 1))
+            .ToList();
+        var all = new List<(int Shard, SortedSetEntry Entry)>();
+        for (var shard = 0; shard < ranges.Count; shard++)
+        {
+            all.AddRange((await ranges[shard]).Select(e => (shard, e)));
+        }
+
+        return [.. all.OrderBy(e => e.Entry.Score).ThenBy(e => (string)e.Entry.Element!, StringComparer.Ordinal).Take(count)];
+    }
+
+    /// <summary>
+    /// Adds the append arguments (the shard's prefix, due, then four values a delivery) for <see cref="AppendFunction"/>.
+    /// Every delivery given must belong to <paramref name="shard"/>.
+    /// </summary>
+    internal void AddAppendArguments(List<RedisValue> args, IReadOnlyList<Delivery> deliveries, DateTimeOffset dueAt, int shard)
+    {
+        args.Add(layout.Prefix(shard));
         args.Add(dueAt.ToUnixTimeMilliseconds());
         foreach (var delivery in deliveries)
         {
@@ -225,6 +323,11 @@ public sealed class RedisDeliveryStore(
             args.Add(delivery.FirstAttemptAt.ToUnixTimeMilliseconds());
         }
     }
+
+    /// <summary>The shard of a delivery: its record's request id's.</summary>
+    private int ShardOf(Delivery delivery) => layout.ShardOf(delivery.Message.RequestId);
+
+    private RedisKey Due(int shard) => layout.Prefix(shard) + "dlv:due";
 
     private List<Delivery> Read(RedisResult[] flat)
     {

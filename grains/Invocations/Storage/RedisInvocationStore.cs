@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Serialization;
 using StackExchange.Redis;
 
@@ -10,13 +8,16 @@ namespace Orleans.AsyncInvoke.Invocations.Storage;
 /// versioned by <c>[Id]</c>); wake-ups are two sorted sets scored by Unix milliseconds: one for unfinished
 /// invocations, one for finished ones waiting for the end of retention (or a hand-off retry). Every change is one
 /// script, so state and wake-up move together; concurrent callers share the multiplexer's pipeline, so a burst of
-/// accepts costs one round trip each at most, not one each in sequence.
+/// accepts costs one round trip each at most, not one each in sequence. With several shards (<see cref="RedisLayout"/>)
+/// each shard has its own wake-up sets and its own slice of every listing index, all in one hash slot with the
+/// invocations of the shard, so every script stays within one slot of a Redis Cluster.
 /// </summary>
-public sealed class RedisInvocationStore(
+public sealed partial class RedisInvocationStore(
     IConnectionMultiplexer redis,
     Serializer<InvocationState> serializer,
-    IOptions<ClusterOptions> cluster,
-    Destinations.Storage.RedisDeliveryStore deliveries) : IInvocationStore
+    RedisLayout layout,
+    Destinations.Storage.RedisDeliveryStore deliveries,
+    RedisReplicaBarrier? replicas = null) : IInvocationStore
 {
     private const string CreateScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
@@ -70,17 +71,22 @@ public sealed class RedisInvocationStore(
         return claimed
         """;
 
-    private readonly string _prefix = $"asyncinvoke:{cluster.Value.ServiceId}:";
-
-    private RedisKey Pending => _prefix + "wake:pending";
-
-    private RedisKey Finished => _prefix + "wake:finished";
+    private int _turn;
 
     public async Task<bool> TryCreateAsync(string requestId, InvocationState state, DateTimeOffset wakeAt)
     {
-        var result = await Database.ScriptEvaluateAsync(CreateScript,
-            [Key(requestId), Pending, Finished, IndexKey(state.FunctionName)],
+        var shard = layout.ShardOf(requestId);
+        var key = Key(shard, requestId);
+        var database = replicas?.Connection.GetDatabase() ?? Database;
+        var result = await database.ScriptEvaluateAsync(CreateScript,
+            [key, Pending(shard), Finished(shard), IndexKey(shard, state.FunctionName)],
             [serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1", state.ReceivedAt.ToUnixTimeMilliseconds()]);
+        if (replicas is not null)
+        {
+            // A repeated id waits too: the first write of it may not have reached a replica yet.
+            await replicas.ConfirmAsync(key);
+        }
+
         return (long)result == 1;
     }
 
@@ -92,68 +98,76 @@ public sealed class RedisInvocationStore(
 
     public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null)
     {
+        var shard = layout.ShardOf(requestId);
         var args = new List<RedisValue>(4 + 2 + (outbox?.Deliveries.Count ?? 0) * 4)
         {
             serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1",
         };
         if (outbox is not { Deliveries.Count: > 0 })
         {
-            return Database.ScriptEvaluateAsync(WriteScript, [Key(requestId), Pending, Finished], [.. args]);
+            return Database.ScriptEvaluateAsync(WriteScript, [Key(shard, requestId), Pending(shard), Finished(shard)], [.. args]);
         }
 
-        deliveries.AddAppendArguments(args, outbox.Deliveries, outbox.DueAt);
-        return Database.ScriptEvaluateAsync(WriteWithOutboxScript, [Key(requestId), Pending, Finished], [.. args]);
+        // An invocation's records carry its request id, so its deliveries belong to its shard and share its slot.
+        deliveries.AddAppendArguments(args, outbox.Deliveries, outbox.DueAt, shard);
+        return Database.ScriptEvaluateAsync(WriteWithOutboxScript, [Key(shard, requestId), Pending(shard), Finished(shard)], [.. args]);
     }
 
-    public Task DeleteAsync(string requestId, string? functionName = null) =>
-        Database.ScriptEvaluateAsync(DeleteScript,
-            functionName is null ? [Key(requestId), Pending, Finished] : [Key(requestId), Pending, Finished, IndexKey(functionName)],
-            [requestId]);
-
-    public async Task<IReadOnlyList<IndexedInvocation>> ListAsync(string functionName, long beforeMs, int skip, int count)
+    public Task DeleteAsync(string requestId, string? functionName = null)
     {
-        var entries = await Database.SortedSetRangeByScoreWithScoresAsync(
-            IndexKey(functionName), double.NegativeInfinity, beforeMs == long.MaxValue ? double.PositiveInfinity : beforeMs,
-            Exclude.None, Order.Descending, skip, count);
-        if (entries.Length == 0)
-        {
-            return [];
-        }
-
-        var states = await Database.StringGetAsync([.. entries.Select(e => Key((string)e.Element!))]);
-        var page = new IndexedInvocation[entries.Length];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            byte[]? bytes = states[i];
-            page[i] = new IndexedInvocation((string)entries[i].Element!, (long)entries[i].Score, bytes is null ? null : serializer.Deserialize(bytes));
-        }
-
-        return page;
+        var shard = layout.ShardOf(requestId);
+        return Database.ScriptEvaluateAsync(DeleteScript,
+            functionName is null
+                ? [Key(shard, requestId), Pending(shard), Finished(shard)]
+                : [Key(shard, requestId), Pending(shard), Finished(shard), IndexKey(shard, functionName)],
+            [requestId]);
     }
 
     public async Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max)
     {
-        var result = await Database.ScriptEvaluateAsync(ClaimScript,
-            [Pending, Finished],
-            [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), max]);
-        return [.. ((RedisResult[])result!).Select(r => (string)r!)];
+        var (due, until) = (now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds());
+        return await ShardedClaim.RunAsync(layout, max, Interlocked.Increment(ref _turn), async (shard, share) =>
+        {
+            var result = await Database.ScriptEvaluateAsync(ClaimScript, [Pending(shard), Finished(shard)], [due, until, share]);
+            return (IReadOnlyList<string>)[.. ((RedisResult[])result!).Select(r => (string)r!)];
+        });
     }
 
     public async Task<WakeUpBacklog> GetBacklogAsync()
     {
-        // Both commands leave together (the multiplexer pipelines them) before either is awaited.
-        var countTask = Database.SortedSetLengthAsync(Pending);
-        var firstTask = Database.SortedSetRangeByRankWithScoresAsync(Pending, 0, 0);
-        var count = await countTask;
-        var first = await firstTask;
-        var earliest = first.Length == 0 ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)first[0].Score);
-        return new WakeUpBacklog(count, earliest);
+        // Every shard's two commands leave together (the multiplexer pipelines them) before any is awaited.
+        var counts = new Task<long>[layout.Shards];
+        var firsts = new Task<SortedSetEntry[]>[layout.Shards];
+        for (var shard = 0; shard < layout.Shards; shard++)
+        {
+            counts[shard] = Database.SortedSetLengthAsync(Pending(shard));
+            firsts[shard] = Database.SortedSetRangeByRankWithScoresAsync(Pending(shard), 0, 0);
+        }
+
+        long count = 0;
+        long? earliest = null;
+        for (var shard = 0; shard < layout.Shards; shard++)
+        {
+            count += await counts[shard];
+            if (await firsts[shard] is [var first, ..])
+            {
+                earliest = Math.Min(earliest ?? long.MaxValue, (long)first.Score);
+            }
+        }
+
+        return new WakeUpBacklog(count, earliest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
 
     private IDatabase Database => redis.GetDatabase();
 
-    private RedisKey Key(string requestId) => _prefix + "inv:" + requestId;
+    private RedisKey Pending(int shard) => layout.Prefix(shard) + "wake:pending";
 
-    /// <summary>The function's listing index: a sorted set of its request ids by received time (Unix ms).</summary>
-    private RedisKey IndexKey(string functionName) => _prefix + "idx:fn:" + functionName;
+    private RedisKey Finished(int shard) => layout.Prefix(shard) + "wake:finished";
+
+    private RedisKey Key(string requestId) => Key(layout.ShardOf(requestId), requestId);
+
+    private RedisKey Key(int shard, string requestId) => layout.Prefix(shard) + "inv:" + requestId;
+
+    /// <summary>One shard's slice of a function's listing index: a sorted set of request ids by received time (Unix ms).</summary>
+    private RedisKey IndexKey(int shard, string functionName) => layout.Prefix(shard) + "idx:fn:" + functionName;
 }

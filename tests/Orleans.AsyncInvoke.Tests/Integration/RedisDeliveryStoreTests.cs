@@ -1,12 +1,10 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Destinations;
 using Orleans.AsyncInvoke.Destinations.Storage;
 using Orleans.AsyncInvoke.Invocations;
 using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
 using Orleans.AsyncInvoke.Tests.Storage;
-using Orleans.Configuration;
 using StackExchange.Redis;
 
 namespace Orleans.AsyncInvoke.Tests.Integration;
@@ -17,18 +15,20 @@ public sealed class RedisDeliveryStoreTests(RedisFixture fixture) : DeliveryStor
 {
     private ConnectionMultiplexer _redis = null!;
     private RedisDeliveryStore _store = null!;
-    private IOptions<ClusterOptions> _cluster = null!;
+    private string _serviceId = null!;
 
     protected override IDeliveryStore Store => _store;
 
     public async Task InitializeAsync()
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.ConnectionString + ",allowAdmin=true");
-        _cluster = Options.Create(new ClusterOptions { ServiceId = $"deliveries-{Guid.NewGuid():N}" });
-        _store = new RedisDeliveryStore(_redis, TestSerializers.Create<DestinationMessage>(), _cluster);
+        _serviceId = $"deliveries-{Guid.NewGuid():N}";
+        _store = new RedisDeliveryStore(_redis, TestSerializers.Create<DestinationMessage>(), Layout);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    private RedisLayout Layout => new(_serviceId, 1);
 
     [Fact]
     public async Task Drain_WhenTheBacklogIs100000_CostsTheSameRedisCommandsAndAofBytesPerRecordAsWithNone()
@@ -64,15 +64,15 @@ public sealed class RedisDeliveryStoreTests(RedisFixture fixture) : DeliveryStor
 
         Assert.Equal(100_000, drained);
         Assert.Equal(new DeliveryCounters(0, 0, 0), await _store.GetCountersAsync(destination));
-        Assert.Equal(0, await _redis.GetDatabase().SortedSetLengthAsync($"asyncinvoke:{_cluster.Value.ServiceId}:dlv:due"));
-        Assert.DoesNotContain(server.Keys(pattern: $"asyncinvoke:{_cluster.Value.ServiceId}:dlv:*", pageSize: 1000),
+        Assert.Equal(0, await _redis.GetDatabase().SortedSetLengthAsync($"asyncinvoke:{_serviceId}:dlv:due"));
+        Assert.DoesNotContain(server.Keys(pattern: $"asyncinvoke:{_serviceId}:dlv:*", pageSize: 1000),
             k => !k.ToString().Contains(":dlv:counters:", StringComparison.Ordinal) && !k.ToString().EndsWith(":dlv:due", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Write_WhenGivenAnOutbox_StoresTheStateAndItsDeliveriesInOneScript()
     {
-        var invocations = new RedisInvocationStore(_redis, TestSerializers.Create<InvocationState>(), _cluster, _store);
+        var invocations = new RedisInvocationStore(_redis, TestSerializers.Create<InvocationState>(), Layout, _store);
         var destination = NewDestination();
         var record = NewDelivery(destination);
         var id = RequestIds.New();

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Options;
 using Orleans.AsyncInvoke.Invocations.Storage;
 using Orleans.AsyncInvoke.Tests.Infrastructure;
 using Orleans.AsyncInvoke.Tests.Storage;
-using Orleans.Configuration;
 using StackExchange.Redis;
 
 namespace Orleans.AsyncInvoke.Tests.Integration;
@@ -19,8 +17,8 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture, Xunit.Abstra
     public async Task InitializeAsync()
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.ConnectionString);
-        var cluster = Options.Create(new ClusterOptions { ServiceId = $"store-{Guid.NewGuid():N}" });
-        _store = new RedisInvocationStore(_redis, CreateSerializer(), cluster, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), cluster));
+        var layout = new RedisLayout($"store-{Guid.NewGuid():N}", 1);
+        _store = new RedisInvocationStore(_redis, CreateSerializer(), layout, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), layout));
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
@@ -29,8 +27,8 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture, Xunit.Abstra
     public async Task TryCreate_WhenTheIdIsNew_StoresStateAndWakeUpInOneKeyAndOneSortedSet()
     {
         var id = Orleans.AsyncInvoke.Invocations.RequestIds.New();
-        var cluster = Options.Create(new ClusterOptions { ServiceId = "layout" });
-        var store = new RedisInvocationStore(_redis, CreateSerializer(), cluster, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), cluster));
+        var layout = new RedisLayout("layout", 1);
+        var store = new RedisInvocationStore(_redis, CreateSerializer(), layout, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), layout));
 
         await store.TryCreateAsync(id, Orleans.AsyncInvoke.Invocations.InvocationState.Accepted(
             new() { FunctionName = "fn", Qualifier = "$LATEST", Payload = [] }, DateTimeOffset.UnixEpoch), DateTimeOffset.FromUnixTimeMilliseconds(1234));
@@ -44,8 +42,9 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture, Xunit.Abstra
     public async Task ListingIndex_CostsAboutOneSortedSetEntryPerInvocation()
     {
         const int Count = 10_000;
-        var cluster = Options.Create(new ClusterOptions { ServiceId = $"index-{Guid.NewGuid():N}" });
-        var store = new RedisInvocationStore(_redis, CreateSerializer(), cluster, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), cluster));
+        var serviceId = $"index-{Guid.NewGuid():N}";
+        var layout = new RedisLayout(serviceId, 1);
+        var store = new RedisInvocationStore(_redis, CreateSerializer(), layout, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), layout));
         var ids = Enumerable.Range(0, Count).Select(_ => Orleans.AsyncInvoke.Invocations.RequestIds.New()).ToArray();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1_767_225_600_000);
         // In chunks: ten thousand scripts sent at once can outlast the client's timeout on a busy machine.
@@ -55,7 +54,7 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture, Xunit.Abstra
                 new() { FunctionName = "measured", Qualifier = "$LATEST", Payload = [] }, at.AddMilliseconds(e.i)), at.AddYears(1))));
         }
 
-        var bytes = (long)await _redis.GetDatabase().ExecuteAsync("MEMORY", "USAGE", $"asyncinvoke:{cluster.Value.ServiceId}:idx:fn:measured", "SAMPLES", "0");
+        var bytes = (long)await _redis.GetDatabase().ExecuteAsync("MEMORY", "USAGE", $"asyncinvoke:{serviceId}:idx:fn:measured", "SAMPLES", "0");
 
         var perInvocation = (double)bytes / Count;
         output.WriteLine($"listing index: {bytes} bytes for {Count} invocations, {perInvocation:0.0} bytes each");

@@ -10,13 +10,18 @@ using Orleans.Configuration;
 namespace Orleans.AsyncInvoke.Tests.Integration;
 
 /// <summary>The settings of one Redis-profile silo that a test starts, kills and starts again on the same ports.</summary>
-internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, IReadOnlyDictionary<string, string>? settings = null, string? clusterId = null)
+internal sealed class RedisSilo(string redis, double timeCompression = 60, IReadOnlyDictionary<string, string>? settings = null, string? clusterId = null, int shards = 1)
 {
     private readonly string _clusterId = clusterId ?? $"it-{Guid.NewGuid():N}";
 
+    public RedisSilo(RedisServer redis, double timeCompression = 60, IReadOnlyDictionary<string, string>? settings = null, string? clusterId = null)
+        : this(redis.ConnectionString, timeCompression, settings, clusterId)
+    {
+    }
+
     /// <summary>One connection for the test's own reads of the store (it outlives silo kills; Redis restarts reconnect it).</summary>
     private readonly Lazy<Task<StackExchange.Redis.ConnectionMultiplexer>> _connection =
-        new(() => StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},abortConnect=false"));
+        new(() => StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{redis},abortConnect=false"));
     private readonly int _siloPort = FreePort.Next();
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _httpPort = FreePort.Next();
@@ -35,7 +40,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
     {
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["ConnectionStrings__Redis"] = redis,
             ["AsyncInvoke__Cluster__ClusterId"] = _clusterId,
             ["AsyncInvoke__Cluster__ServiceId"] = _clusterId,
             ["AsyncInvoke__Cluster__SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
@@ -79,7 +84,7 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
     public async Task<bool> IsFinalAsync(string requestId)
     {
         var connection = await _connection.Value;
-        return await connection.GetDatabase().SortedSetScoreAsync($"asyncinvoke:{ServiceId}:wake:finished", requestId) is not null;
+        return await connection.GetDatabase().SortedSetScoreAsync(Prefix(requestId) + "wake:finished", requestId) is not null;
     }
 
     /// <summary>Waits until every invocation is final, without touching their grains.</summary>
@@ -92,5 +97,12 @@ internal sealed class RedisSilo(RedisServer redis, double timeCompression = 60, 
         var connection = await _connection.Value;
         var failures = await connection.GetDatabase().HashGetAsync($"asyncinvoke:{ServiceId}:dlv:counters:{destination}", "failures");
         return failures.HasValue ? (long)failures : 0;
+    }
+
+    /// <summary>The key prefix of the shard that stores <paramref name="requestId"/>.</summary>
+    public string Prefix(string requestId)
+    {
+        var layout = new Orleans.AsyncInvoke.Invocations.Storage.RedisLayout(ServiceId, shards);
+        return layout.Prefix(layout.ShardOf(requestId));
     }
 }
