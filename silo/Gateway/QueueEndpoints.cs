@@ -120,8 +120,26 @@ internal static partial class QueueEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> StatusAsync(string? uri, IGrainFactory grains) =>
-        Results.Json(await Destination(grains, uri).GetStatusAsync(), JsonOptions);
+    /// <summary>One destination's status; without <c>uri</c>, every destination deliveries were stored for, with its counters.</summary>
+    private static async Task<IResult> StatusAsync(string? uri, IGrainFactory grains, Destinations.Storage.IDeliveryStore deliveries)
+    {
+        if (uri is null)
+        {
+            var all = await deliveries.ListDestinationsAsync();
+            return Results.Json(new
+            {
+                destinations = all.Select(d => new
+                {
+                    destination = DestinationAddress.Redact(d.Destination),
+                    pending = d.Counters.Pending,
+                    parkedCount = d.Counters.Parked,
+                    deliveryFailures = d.Counters.DeliveryFailures,
+                }),
+            }, JsonOptions);
+        }
+
+        return Results.Json(await Destination(grains, uri).GetStatusAsync(), JsonOptions);
+    }
 
     private static async Task<IResult> ParkedAsync(HttpContext http, string? uri, IGrainFactory grains)
     {

@@ -39,6 +39,9 @@ public interface IDeliveryStore
     /// <summary>The counters of one destination (by canonical key).</summary>
     Task<DeliveryCounters> GetCountersAsync(string destination);
 
+    /// <summary>Every destination deliveries were stored for, with its counters, in key order.</summary>
+    Task<IReadOnlyList<(string Destination, DeliveryCounters Counters)>> ListDestinationsAsync();
+
     /// <summary>One page of a destination's parked deliveries, oldest first.</summary>
     Task<IReadOnlyList<Delivery>> ListParkedAsync(string destination, int offset, int limit);
 

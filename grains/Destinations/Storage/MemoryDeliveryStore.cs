@@ -119,6 +119,17 @@ public sealed class MemoryDeliveryStore(MemoryDeliveryTable table) : IDeliverySt
         }
     }
 
+    public Task<IReadOnlyList<(string Destination, DeliveryCounters Counters)>> ListDestinationsAsync()
+    {
+        lock (table.Lock)
+        {
+            return Task.FromResult<IReadOnlyList<(string, DeliveryCounters)>>(
+                [.. table.Destinations.Order(StringComparer.Ordinal).Select(d => (d, ToCounters(table.CountersOf(d))))]);
+        }
+    }
+
+    private static DeliveryCounters ToCounters(MemoryDeliveryTable.Counters c) => new(c.Pending, c.Parked, c.DeliveryFailures);
+
     public Task<IReadOnlyList<Delivery>> ListParkedAsync(string destination, int offset, int limit)
     {
         lock (table.Lock)
@@ -209,6 +220,9 @@ public sealed class MemoryDeliveryTable
 
     internal SortedSet<(long At, string Id)> ParkedOf(string destination) =>
         _parked.TryGetValue(destination, out var set) ? set : _parked[destination] = new();
+
+    /// <summary>Every destination with counters.</summary>
+    internal IEnumerable<string> Destinations => _counters.Keys;
 
     internal Counters CountersOf(string destination) =>
         _counters.TryGetValue(destination, out var c) ? c : _counters[destination] = new();

@@ -37,6 +37,7 @@ public sealed class RedisDeliveryStore(
               redis.call('HSET', key, 'm', ARGV[i + 1], 'd', dest, 'f', ARGV[i + 3], 'a', 0)
               redis.call('ZADD', prefix .. 'dlv:due', due, id)
               redis.call('HINCRBY', prefix .. 'dlv:counters:' .. dest, 'pending', 1)
+              redis.call('SADD', prefix .. 'dlv:destinations', dest)
               added = added + 1
             end
           end
@@ -114,6 +115,7 @@ public sealed class RedisDeliveryStore(
         if dest and redis.call('ZREM', prefix .. 'dlv:due', id) == 1 then
           redis.call('HSET', key, 'a', ARGV[4], 'e', ARGV[5])
           redis.call('ZADD', prefix .. 'dlv:parked:' .. dest, ARGV[3], id)
+          redis.call('SADD', prefix .. 'dlv:destinations', dest)
           local counters = prefix .. 'dlv:counters:' .. dest
           redis.call('HINCRBY', counters, 'pending', -1)
           redis.call('HINCRBY', counters, 'parked', 1)
@@ -225,6 +227,15 @@ public sealed class RedisDeliveryStore(
             ? Task.CompletedTask
             : Task.WhenAll(deliveries.GroupBy(ShardOf).Select(group => Database.SortedSetAddAsync(Due(group.Key),
                 [.. group.Select(d => new SortedSetEntry(d.Id, dueAt.ToUnixTimeMilliseconds()))], SortedSetWhen.Exists)));
+
+    /// <summary>The destinations of every shard's set (<c>…:dlv:destinations</c>, added to by each append and park), with their counters.</summary>
+    public async Task<IReadOnlyList<(string Destination, DeliveryCounters Counters)>> ListDestinationsAsync()
+    {
+        var members = await Task.WhenAll(Enumerable.Range(0, layout.Shards).Select(shard => Database.SetMembersAsync(layout.Prefix(shard) + "dlv:destinations")));
+        var destinations = members.SelectMany(m => m).Select(m => m.ToString()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var counters = await Task.WhenAll(destinations.Select(GetCountersAsync));
+        return [.. destinations.Zip(counters)];
+    }
 
     public async Task<DeliveryCounters> GetCountersAsync(string destination)
     {

@@ -173,6 +173,23 @@ public sealed class OperationsRouteTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Destinations_WithoutAUri_ListEveryDestinationDeliveriesWereStoredFor()
+    {
+        var queue = $"listed-{Guid.NewGuid():N}";
+        var id = await InvokeEventAsync("echo", "{}", ("X-AsyncInvoke-On-Success", $"queue://{queue}"));
+        await Eventually.ReachAsync(() => PeekCountAsync(queue), n => n == 1, "the success record in its queue");
+
+        // The delivery is acknowledged just after the queue took the record: its pending count drops to 0.
+        var entry = await Eventually.ReachAsync(
+            async () => JsonDocument.Parse(await _http.GetStringAsync(new Uri("/destinations", UriKind.Relative))).RootElement
+                .GetProperty("destinations").EnumerateArray().Single(d => d.GetProperty("destination").GetString() == $"queue://{queue}"),
+            e => e.GetProperty("pending").GetInt64() == 0, "the delivery to be acknowledged");
+
+        Assert.Equal(0L, entry.GetProperty("parkedCount").GetInt64());
+        Assert.False(string.IsNullOrEmpty(id));
+    }
+
+    [Fact]
     public async Task Console_ServesItsPageOnEveryRouteAndItsAssetsWithAStrictPolicy()
     {
         var page = await _http.GetAsync(new Uri("/console/invocations/some-id", UriKind.Relative));

@@ -48,7 +48,7 @@ public sealed class QueueRouteTests(GatewayFixture fixture)
     }
 
     [Theory]
-    [InlineData("GET", "/destinations")]
+    [InlineData("GET", "/destinations?uri=")]
     [InlineData("GET", "/destinations/parked")]
     [InlineData("POST", "/destinations/redrive")]
     public async Task Destinations_WhenTheUriIsMissing_Answer400WithABody(string method, string path)

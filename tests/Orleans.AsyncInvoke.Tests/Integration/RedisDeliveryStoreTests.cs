@@ -66,7 +66,9 @@ public sealed class RedisDeliveryStoreTests(RedisFixture fixture) : DeliveryStor
         Assert.Equal(new DeliveryCounters(0, 0, 0), await _store.GetCountersAsync(destination));
         Assert.Equal(0, await _redis.GetDatabase().SortedSetLengthAsync($"asyncinvoke:{_serviceId}:dlv:due"));
         Assert.DoesNotContain(server.Keys(pattern: $"asyncinvoke:{_serviceId}:dlv:*", pageSize: 1000),
-            k => !k.ToString().Contains(":dlv:counters:", StringComparison.Ordinal) && !k.ToString().EndsWith(":dlv:due", StringComparison.Ordinal));
+            k => !k.ToString().Contains(":dlv:counters:", StringComparison.Ordinal) && !k.ToString().EndsWith(":dlv:due", StringComparison.Ordinal)
+                && !k.ToString().EndsWith(":dlv:destinations", StringComparison.Ordinal));
+        Assert.Equal([destination], (await _store.ListDestinationsAsync()).Select(d => d.Destination));
     }
 
     [Fact]

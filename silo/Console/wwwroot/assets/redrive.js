@@ -42,7 +42,7 @@ const ROUTES_TTL_MS = 15_000;
 
 /**
  * Every function with where its records and dead letters go: [{ name, configuration, eventConfig, targets }].
- * There is no route that lists destinations, so they are read from the functions; kept 15 s, as they rarely change.
+ * Read from the functions' configurations; kept 15 s, as they rarely change.
  */
 export async function functionRoutes({ fresh = false } = {}) {
   if (!fresh && routes && Date.now() - routesAt < ROUTES_TTL_MS) {

@@ -1,5 +1,5 @@
-// Destination deliveries: pending and parked per destination (the ones the functions name, and any looked up by
-// hand), parked deliveries with their last error, and redrive.
+// Destination deliveries: pending and parked per destination (the ones the functions name, every one deliveries
+// were stored for, and any looked up by hand), parked deliveries with their last error, and redrive.
 import { api } from '../api.js';
 import { h, fill, update } from '../dom.js';
 import { count, pretty } from '../format.js';
@@ -102,8 +102,15 @@ export function destinations(root) {
 
   async function refresh() {
     const byDestination = destinationsOf(await functionRoutes());
-    const unsorted = [...byDestination];
-    const answers = await Promise.all(unsorted.map(([d]) => api('/destinations', { params: { uri: d } }).catch((error) => ({ error }))));
+    // Every destination deliveries were stored for (topic subscriptions and rule targets too), by its canonical key.
+    const stored = (await api('/destinations').catch(() => null))?.destinations ?? [];
+    const named = [...byDestination];
+    const namedAnswers = await Promise.all(named.map(([d]) => api('/destinations', { params: { uri: d } }).catch((error) => ({ error }))));
+    const known = new Set(namedAnswers.map((a) => a.destination).filter(Boolean));
+    const extra = stored.map((s) => s.destination).filter((d) => !known.has(d) && !byDestination.has(d));
+    const extraAnswers = await Promise.all(extra.map((d) => api('/destinations', { params: { uri: d } }).catch((error) => ({ error }))));
+    const unsorted = [...named, ...extra.map((d) => [d, [{ fn: null, role: 'deliveries stored' }]])];
+    const answers = [...namedAnswers, ...extraAnswers];
     // What is stuck comes first: errors, then the most parked, then the most pending.
     const weight = (st) => (st.error ? 1e12 : (st.parkedCount ?? 0) * 1e6 + (st.pending ?? 0));
     const order = unsorted.map((_, i) => i).sort((a, b) => weight(answers[b]) - weight(answers[a]));
