@@ -106,7 +106,7 @@ internal static class ConsoleEndpoints
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
+            Secure = SeenOverHttps(http.Request),
             Path = "/",
             MaxAge = ConsoleSession.Lifetime,
         });
@@ -115,9 +115,16 @@ internal static class ConsoleEndpoints
 
     private static IResult Logout(HttpContext http)
     {
-        http.Response.Cookies.Delete(ConsoleSession.CookieName, new CookieOptions { Path = "/", SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, HttpOnly = true });
+        http.Response.Cookies.Delete(ConsoleSession.CookieName, new CookieOptions { Path = "/", SameSite = SameSiteMode.Strict, Secure = SeenOverHttps(http.Request), HttpOnly = true });
         return Results.NoContent();
     }
+
+    /// <summary>
+    /// Whether the browser reached us over HTTPS: directly, or through a proxy that ended TLS and says so. Trusting the
+    /// header only ever makes the cookie stricter.
+    /// </summary>
+    private static bool SeenOverHttps(HttpRequest request) =>
+        request.IsHttps || request.Headers["X-Forwarded-Proto"].ToString().Contains("https", StringComparison.OrdinalIgnoreCase);
 
     private static Principal? FindCredential(AuthOptions settings, string accessKeyId, string secret)
     {

@@ -41,6 +41,17 @@ public sealed class ConsoleSessionTests(SecureGatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Login_BehindAProxyThatEndedTls_MarksTheCookieSecure()
+    {
+        var request = Request(HttpMethod.Post, "/console/login", $$"""{"apiKey":"{{AdminApiKey}}"}""");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        var login = await _http.SendAsync(request);
+
+        Assert.Contains("secure", login.Headers.GetValues("Set-Cookie").Single(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Cookie_WithoutTheConsolesHeader_IsNotACredential()
     {
         var cookie = await LoginAsync(AdminApiKey);
