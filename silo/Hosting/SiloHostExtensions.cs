@@ -117,7 +117,8 @@ public static partial class SiloHostExtensions
         app.MapConsole();
         if (ConsoleSettings.DashboardEnabled(app.Configuration))
         {
-            app.MapOrleansDashboard(AccessPolicy.DashboardPrefix);
+            app.Use(DashboardFilter.GuardBindingAsync);
+            app.MapOrleansDashboard(AccessPolicy.DashboardPrefix).AddEndpointFilter(DashboardFilter.InvokeAsync);
         }
 
         app.MapAsyncInvokeTelemetry();

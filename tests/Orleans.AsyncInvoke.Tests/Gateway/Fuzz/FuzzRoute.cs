@@ -29,7 +29,14 @@ internal sealed record FuzzRoute(string Template, IReadOnlyList<string> Methods,
         {
             RoutePatternLiteralPart literal => literal.Content,
             RoutePatternSeparatorPart separator => separator.Content,
+            RoutePatternParameterPart parameter when parameter.ParameterPolicies.Any(p => p.Content == "int") => IntegerOf(fill(parameter.Name)),
             RoutePatternParameterPart parameter => fill(parameter.Name),
             _ => "",
         }))));
+
+    /// <summary>A value for an <c>{x:int}</c> parameter, which routing matches only with digits: the fill when it is one, else its length.</summary>
+    private static string IntegerOf(string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? value
+            : value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
