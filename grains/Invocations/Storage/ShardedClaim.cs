@@ -22,18 +22,23 @@ internal static class ShardedClaim
             }
 
             var rounds = new List<(int Shard, int Share, Task<IReadOnlyList<T>> Claim)>(open.Count);
+            // A shard offered nothing this round (fewer left than shards) stays open for the next.
+            var full = new List<int>();
             for (var i = 0; i < open.Count; i++)
             {
                 if (shares[i] > 0)
                 {
                     rounds.Add((open[i], shares[i], claim(open[i], shares[i])));
                 }
+                else
+                {
+                    full.Add(open[i]);
+                }
             }
 
             // Every shard's claim leaves before any is awaited: one round trip per round, whatever the shard count.
             // A shard that fails (its master failing over) is left out of this claim; the others' claims stand, since
             // they already moved their wake-ups a lease ahead. Only when every shard failed does the claim fail.
-            var full = new List<int>();
             Exception? failure = null;
             var answered = 0;
             foreach (var (shard, share, task) in rounds)
@@ -63,6 +68,7 @@ internal static class ShardedClaim
             }
 
             open = full;
+            turn++;
         }
 
         return claimed;
