@@ -16,6 +16,14 @@ public sealed class AsyncInvokeOptions
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// Whether a succeeded invocation keeps its request and response payloads (and its record as delivered) for
+    /// <see cref="Retention"/>. Off by default: it keeps its outcome, timestamps, attempts and the payload's size, and
+    /// its status shows the record with both payloads <c>null</c>. Failed and cancelled invocations always keep their
+    /// payload, which a redrive runs again.
+    /// </summary>
+    public bool KeepSucceededPayloads { get; set; }
+
+    /// <summary>
     /// Period of the durable wake-up: how long after a wake-up was claimed (or an attempt's deadline passed) an
     /// invocation is woken again if its silo was lost; also the period of destination and callback reminders
     /// (at least 1 minute, Orleans' minimum). Default 1 minute.

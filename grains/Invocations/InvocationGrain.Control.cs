@@ -21,7 +21,7 @@ public sealed partial class InvocationGrain
 
         if (S.CancelRequested)
         {
-            return S.ToStatus(RequestId);
+            return S.ToStatus(RequestId, arns);
         }
 
         S.CancelNotifies = notify;
@@ -34,7 +34,7 @@ public sealed partial class InvocationGrain
             await SaveAsync();
             LogCancelRequested(logger, RequestId, S.FunctionName);
             Publish(InvocationEventKind.CancelRequested, S.AttemptCount);
-            return S.ToStatus(RequestId);
+            return S.ToStatus(RequestId, arns);
         }
 
         try
@@ -48,7 +48,7 @@ public sealed partial class InvocationGrain
             throw;
         }
 
-        return S.ToStatus(RequestId);
+        return S.ToStatus(RequestId, arns);
     }
 
     public async Task<InvocationStatus> RetryAsync()
@@ -94,7 +94,7 @@ public sealed partial class InvocationGrain
 
         LogRedriven(logger, RequestId, S.FunctionName, S.AttemptCount + 1);
         Publish(InvocationEventKind.Redriven, S.AttemptCount);
-        return S.ToStatus(RequestId);
+        return S.ToStatus(RequestId, arns);
     }
 
     /// <summary>

@@ -22,16 +22,23 @@ public sealed partial class InvocationGrain
     {
         _finishing = true;
         var now = clock.UtcNow;
-        var record = InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
-            RequestId,
-            function?.FunctionArn ?? fallbackArn ?? S.FunctionName,
-            condition,
-            S.AttemptCount,
-            now,
-            S.Payload,
-            function?.ExecutedVersion ?? FunctionNames.Latest,
-            responsePayload,
-            functionError));
+        var functionArn = function?.FunctionArn ?? fallbackArn ?? S.FunctionName;
+        var executedVersion = function?.ExecutedVersion ?? FunctionNames.Latest;
+        // A success keeps its outcome, not its payloads: its record is written now only when a destination takes it,
+        // and again from the state whenever its status is read.
+        var leaveOutPayloads = condition == InvocationCondition.Success && !_options.KeepSucceededPayloads && ArnQualifier(functionArn) is not null;
+        var record = leaveOutPayloads && (!handOff || function?.Config?.OnSuccess is null)
+            ? null
+            : InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
+                RequestId,
+                functionArn,
+                condition,
+                S.AttemptCount,
+                now,
+                S.Payload,
+                executedVersion,
+                responsePayload,
+                functionError));
 
         // The callback is stored before the invocation turns final: a crash in between repeats the hand-over,
         // which the callback grain ignores, instead of losing it.
@@ -43,7 +50,7 @@ public sealed partial class InvocationGrain
         InvocationTransitions.Finish(S, condition, now, now + _options.Retention, record, responsePayload);
         // The record and the dead-letter event are stored in the very write that makes the invocation final (its
         // outbox): the hand-off is never lost between two writes, nor repeated.
-        await SaveWithHandOffAsync(handOff ? function : null);
+        await SaveWithHandOffAsync(handOff ? function : null, leaveOutPayloads ? (ArnQualifier(functionArn), executedVersion) : null);
         _timer.Cancel();
         DeactivateOnIdle();
 
@@ -71,9 +78,15 @@ public sealed partial class InvocationGrain
     };
 
     /// <summary>Writes the final state with its deliveries, then hands them to this silo's pump when it has room.</summary>
-    private async Task SaveWithHandOffAsync(ResolvedFunction? function)
+    private async Task SaveWithHandOffAsync(ResolvedFunction? function, (string? Qualifier, string ExecutedVersion)? leaveOutPayloads = null)
     {
         var handOff = HandOffBuilder.Build(RequestId, S, function, clock.UtcNow);
+        if (leaveOutPayloads is { } kept)
+        {
+            // The deliveries hold what they need: the state keeps what its record is written again from.
+            InvocationTransitions.LeaveOutPayloads(S, kept.Qualifier!, kept.ExecutedVersion);
+        }
+
         if (handOff.Count == 0)
         {
             await SaveAsync();
@@ -90,6 +103,14 @@ public sealed partial class InvocationGrain
         {
             deliveries.Nudge();
         }
+    }
+
+    /// <summary>The qualifier of one of this function's ARNs, or <c>null</c> when it is not one (the record then keeps its text).</summary>
+    private string? ArnQualifier(string functionArn)
+    {
+        var separator = functionArn.LastIndexOf(':');
+        var qualifier = separator < 0 ? null : functionArn[(separator + 1)..];
+        return qualifier is { Length: > 0 } && arns.Qualified(S.FunctionName, qualifier) == functionArn ? qualifier : null;
     }
 
     /// <summary>A final invocation stored by an earlier version with its hand-off still to do: do it now, in one write.</summary>

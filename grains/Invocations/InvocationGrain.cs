@@ -99,7 +99,7 @@ public sealed partial class InvocationGrain(
         await EnsureLoadedAsync();
         if (RecordExists)
         {
-            return S.ToStatus(RequestId);
+            return S.ToStatus(RequestId, arns);
         }
 
         var outcome = (await ingress.AcceptBatchAsync([new AcceptItem { RequestId = RequestId, Request = request }], startFirstAttempts: false))[0];
@@ -111,7 +111,7 @@ public sealed partial class InvocationGrain(
             ScheduleTimer(S.NextAttemptAt ?? clock.UtcNow);
         }
 
-        return _state?.ToStatus(RequestId) ?? throw ErrorCodes.ServiceFailure("The invocation was stored but could not be read back.");
+        return _state?.ToStatus(RequestId, arns) ?? throw ErrorCodes.ServiceFailure("The invocation was stored but could not be read back.");
     }
 
     public Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt, ResolvedFunction function)
@@ -156,7 +156,7 @@ public sealed partial class InvocationGrain(
             DeactivateSoon();
         }
 
-        return RecordExists ? S.ToStatus(RequestId) : null;
+        return RecordExists ? S.ToStatus(RequestId, arns) : null;
     }
 
     private async Task RunDueWorkAsync()

@@ -21,7 +21,10 @@ public static class InvocationRecordBuilder
     /// </summary>
     public static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 128 };
 
-    /// <summary>The inputs of a record.</summary>
+    /// <summary>
+    /// The inputs of a record. <paramref name="PayloadsLeftOut"/>: the invocation kept its outcome but not its payloads,
+    /// so both are <c>null</c> and the response context is written all the same.
+    /// </summary>
     public sealed record Input(
         string RequestId,
         string FunctionArn,
@@ -31,7 +34,8 @@ public static class InvocationRecordBuilder
         byte[] RequestPayload,
         string ExecutedVersion,
         byte[]? ResponsePayload,
-        bool FunctionError);
+        bool FunctionError,
+        bool PayloadsLeftOut = false);
 
     /// <summary>The record as JSON text.</summary>
     public static string Build(Input input)
@@ -51,7 +55,7 @@ public static class InvocationRecordBuilder
             writer.WriteEndObject();
             writer.WritePropertyName("requestPayload");
             WriteBounded(writer, input.RequestPayload);
-            if (input.ApproximateInvokeCount > 0 && input.ResponsePayload is not null)
+            if (input.ApproximateInvokeCount > 0 && (input.ResponsePayload is not null || input.PayloadsLeftOut))
             {
                 writer.WriteStartObject("responseContext");
                 writer.WriteNumber("statusCode", 200);
@@ -63,7 +67,7 @@ public static class InvocationRecordBuilder
 
                 writer.WriteEndObject();
                 writer.WritePropertyName("responsePayload");
-                WriteBounded(writer, input.ResponsePayload);
+                WriteBounded(writer, input.ResponsePayload ?? []);
             }
 
             writer.WriteEndObject();

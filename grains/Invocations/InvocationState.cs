@@ -60,6 +60,21 @@ public sealed class InvocationState
     /// <summary>This event's own settings over the event-invoke-config's (per-call overrides); <c>null</c> without any.</summary>
     [Id(27)] public InvocationOverrides? Overrides { get; set; }
 
+    /// <summary>
+    /// The size of the payload when it was left out at the end (a succeeded invocation keeps its outcome, not its
+    /// payloads, unless <see cref="Hosting.AsyncInvokeOptions.KeepSucceededPayloads"/>); <c>null</c> while it is kept.
+    /// </summary>
+    [Id(28)] public int? PayloadBytesLeftOut { get; set; }
+
+    /// <summary>
+    /// The qualifier of the function ARN in the record, kept instead of the record text when the payloads were left out:
+    /// the record is written again from the state when read.
+    /// </summary>
+    [Id(29)] public string? RecordQualifier { get; set; }
+
+    /// <summary>The version that ran the last attempt, kept with <see cref="RecordQualifier"/> for the record.</summary>
+    [Id(30)] public string? ExecutedVersion { get; set; }
+
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed or InvocationPhase.Cancelled;
 
     /// <summary>The moment the event's age is measured from.</summary>
@@ -87,7 +102,8 @@ public sealed class InvocationState
         RoutedVersion = routedVersion,
     };
 
-    public InvocationStatus ToStatus(string requestId) => new()
+    /// <summary>The status as callers read it; <paramref name="arns"/> writes the record of a state that kept no record text.</summary>
+    public InvocationStatus ToStatus(string requestId, Functions.FunctionArns? arns = null) => new()
     {
         RequestId = requestId,
         FunctionName = FunctionName,
@@ -100,12 +116,28 @@ public sealed class InvocationState
         CompletedAt = CompletedAt,
         LastError = LastError,
         Condition = Condition,
-        Record = Record,
+        Record = Record ?? RecordLeftOutPayloads(requestId, arns),
         History = [.. History],
         CancelRequested = CancelRequested,
         RedrivenAt = RedrivenAt,
-        PayloadPreview = InvocationStatus.Preview(Payload),
-        PayloadBytes = Payload.Length,
+        PayloadPreview = PayloadBytesLeftOut is null ? InvocationStatus.Preview(Payload) : null,
+        PayloadBytes = PayloadBytesLeftOut ?? Payload.Length,
         TraceParent = TraceParent,
     };
+
+    /// <summary>The record of an invocation that left its payloads out, written again from what it kept.</summary>
+    private string? RecordLeftOutPayloads(string requestId, Functions.FunctionArns? arns) =>
+        arns is null || RecordQualifier is null || Condition is null || CompletedAt is not { } completedAt
+            ? null
+            : InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
+                requestId,
+                arns.Qualified(FunctionName, RecordQualifier),
+                Condition,
+                AttemptCount,
+                completedAt,
+                [],
+                ExecutedVersion ?? Functions.FunctionNames.Latest,
+                null,
+                FunctionError: false,
+                PayloadsLeftOut: true));
 }

@@ -84,7 +84,7 @@ public static class InvocationTransitions
     public static void ScheduleAfterThrottle(InvocationState state, DateTimeOffset due) => Wait(state, InvocationPhase.Throttled, due);
 
     /// <summary>The invocation ends with <paramref name="condition"/> and its record; it stays readable until <paramref name="retainUntil"/>.</summary>
-    public static void Finish(InvocationState state, string condition, DateTimeOffset now, DateTimeOffset retainUntil, string record, byte[]? responsePayload)
+    public static void Finish(InvocationState state, string condition, DateTimeOffset now, DateTimeOffset retainUntil, string? record, byte[]? responsePayload)
     {
         Require(state, !state.IsFinal, nameof(Finish));
         state.Phase = condition switch
@@ -100,6 +100,21 @@ public static class InvocationTransitions
         state.Record = record;
         state.ResponsePayload = responsePayload;
         state.HandOffPending = false;
+    }
+
+    /// <summary>
+    /// A succeeded invocation lets go of its payloads and its record text, keeping their size and what its record is
+    /// written again from (<paramref name="recordQualifier"/>, <paramref name="executedVersion"/>).
+    /// </summary>
+    public static void LeaveOutPayloads(InvocationState state, string recordQualifier, string executedVersion)
+    {
+        Require(state, state.Phase == InvocationPhase.Succeeded, nameof(LeaveOutPayloads));
+        state.PayloadBytesLeftOut = state.Payload.Length;
+        state.Payload = [];
+        state.ResponsePayload = null;
+        state.Record = null;
+        state.RecordQualifier = recordQualifier;
+        state.ExecutedVersion = executedVersion;
     }
 
     /// <summary>The attempt is due but the function is paused: the invocation waits for a resume, looking again at <paramref name="recheck"/>.</summary>

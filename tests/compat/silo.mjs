@@ -33,6 +33,8 @@ export async function startSilo(extraEnv = {}) {
     env: {
       ...process.env,
       DOTNET_ENVIRONMENT: 'Production',
+      // The tests read what a function received back from its invocation's record, so succeeded ones keep their payloads.
+      AsyncInvoke__KeepSucceededPayloads: 'true',
       AsyncInvoke__Cluster__SiloPort: String(silo),
       AsyncInvoke__Cluster__GatewayPort: String(gateway),
       ...extraEnv,

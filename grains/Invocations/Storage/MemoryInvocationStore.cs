@@ -16,7 +16,7 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
 
     public Task<bool> TryCreateAsync(string requestId, InvocationState state, DateTimeOffset wakeAt)
     {
-        var bytes = serializer.SerializeToArray(state);
+        var bytes = InvocationStateCodec.Serialize(serializer, state);
         lock (_lock)
         {
             if (_entries.ContainsKey(requestId))
@@ -43,12 +43,12 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
             bytes = _entries.TryGetValue(requestId, out var entry) ? entry.State : null;
         }
 
-        return Task.FromResult(bytes is null ? null : serializer.Deserialize(bytes));
+        return Task.FromResult(bytes is null ? null : InvocationStateCodec.Deserialize(serializer, bytes));
     }
 
     public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null)
     {
-        var bytes = serializer.SerializeToArray(state);
+        var bytes = InvocationStateCodec.Serialize(serializer, state);
         lock (_lock)
         {
             Remove(requestId);
@@ -76,7 +76,7 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
 
         if (functionName is not null && bytes is not null)
         {
-            var receivedAt = serializer.Deserialize(bytes)!.ReceivedAt.ToUnixTimeMilliseconds();
+            var receivedAt = InvocationStateCodec.Deserialize(serializer, bytes)!.ReceivedAt.ToUnixTimeMilliseconds();
             lock (_lock)
             {
                 if (table.ByFunction.TryGetValue(functionName, out var index))
@@ -119,7 +119,7 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
         }
 
         return Task.FromResult<IReadOnlyList<IndexedInvocation>>(
-            [.. found.Select(f => new IndexedInvocation(f.Id, f.At, f.State is null ? null : serializer.Deserialize(f.State)))]);
+            [.. found.Select(f => new IndexedInvocation(f.Id, f.At, f.State is null ? null : InvocationStateCodec.Deserialize(serializer, f.State)))]);
     }
 
     public Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max)

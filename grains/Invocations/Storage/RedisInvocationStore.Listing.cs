@@ -36,7 +36,7 @@ public sealed partial class RedisInvocationStore
             {
                 var entry = entries[indexes[j]].Entry;
                 byte[]? bytes = values[j];
-                page[indexes[j]] = new IndexedInvocation((string)entry.Element!, (long)entry.Score, bytes is null ? null : serializer.Deserialize(bytes));
+                page[indexes[j]] = new IndexedInvocation((string)entry.Element!, (long)entry.Score, bytes is null ? null : InvocationStateCodec.Deserialize(serializer, bytes));
             }
         }
 

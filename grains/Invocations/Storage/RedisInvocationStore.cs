@@ -80,7 +80,7 @@ public sealed partial class RedisInvocationStore(
         var database = replicas?.Connection.GetDatabase() ?? Database;
         var result = await database.ScriptEvaluateAsync(CreateScript,
             [key, Pending(shard), Finished(shard), IndexKey(shard, state.FunctionName)],
-            [serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1", state.ReceivedAt.ToUnixTimeMilliseconds()]);
+            [InvocationStateCodec.Serialize(serializer, state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1", state.ReceivedAt.ToUnixTimeMilliseconds()]);
         if (replicas is not null)
         {
             // A repeated id waits too: the first write of it may not have reached a replica yet.
@@ -93,7 +93,7 @@ public sealed partial class RedisInvocationStore(
     public async Task<InvocationState?> ReadAsync(string requestId)
     {
         byte[]? bytes = await Database.StringGetAsync(Key(requestId));
-        return bytes is null ? null : serializer.Deserialize(bytes);
+        return bytes is null ? null : InvocationStateCodec.Deserialize(serializer, bytes);
     }
 
     public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null)
@@ -101,7 +101,7 @@ public sealed partial class RedisInvocationStore(
         var shard = layout.ShardOf(requestId);
         var args = new List<RedisValue>(4 + 2 + (outbox?.Deliveries.Count ?? 0) * 4)
         {
-            serializer.SerializeToArray(state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1",
+            InvocationStateCodec.Serialize(serializer, state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1",
         };
         if (outbox is not { Deliveries.Count: > 0 })
         {

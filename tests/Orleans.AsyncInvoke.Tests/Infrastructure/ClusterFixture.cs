@@ -38,6 +38,8 @@ public class ClusterFixture : IAsyncLifetime
                 ["AsyncInvoke:DeliveryRetryWindow"] = "00:00:10",
                 ["AsyncInvoke:Webhooks:AllowLoopback"] = "true",
                 ["AsyncInvoke:Execution:AllowLocalPrograms"] = "true",
+                // Tests read what a function received back from its invocation's record (PayloadsLeftOutClusterFixture does not).
+                ["AsyncInvoke:KeepSucceededPayloads"] = "true",
             });
             host.Configuration.AddInMemoryCollection(Settings);
             host.Services.AddSingleton<TimeProvider>(Time);
@@ -84,6 +86,17 @@ public sealed class StartLimitClusterFixture : ClusterFixture
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["AsyncInvoke:MaxStartsInFlight"] = MaxStartsInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>One silo with the default retention: a succeeded invocation keeps its outcome, not its payloads.</summary>
+public sealed class PayloadsLeftOutClusterFixture : ClusterFixture
+{
+    protected override short Silos => 1;
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["AsyncInvoke:KeepSucceededPayloads"] = "false",
     };
 }
 

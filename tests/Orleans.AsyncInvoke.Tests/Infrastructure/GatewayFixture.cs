@@ -21,6 +21,8 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("AsyncInvoke:Lambda:AccessKeyId", "AKIDFUNCTIONS");
         builder.UseSetting("AsyncInvoke:Lambda:SecretAccessKey", "function-secret");
         builder.UseSetting("AsyncInvoke:Lambda:EndpointUrl", "http://127.0.0.1:4566/");
+        // Tests read what a function received back from its invocation's record.
+        builder.UseSetting("AsyncInvoke:KeepSucceededPayloads", "true");
         builder.ConfigureServices(services => services.AddSingleton<IInvocationObserver>(Events));
     }
 

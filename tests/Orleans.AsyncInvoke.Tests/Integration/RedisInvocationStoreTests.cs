@@ -60,4 +60,25 @@ public sealed class RedisInvocationStoreTests(RedisFixture fixture, Xunit.Abstra
         output.WriteLine($"listing index: {bytes} bytes for {Count} invocations, {perInvocation:0.0} bytes each");
         Assert.InRange(perInvocation, 40, 200);
     }
+
+    [Fact]
+    public async Task Write_WhenASucceededInvocationLeftOutItsPayloads_KeepsItInAtMost250Bytes()
+    {
+        // The key as the silo names it with the default service id, holding the state a finished echo leaves.
+        var layout = new RedisLayout("asyncinvoke", 1);
+        var store = new RedisInvocationStore(_redis, CreateSerializer(), layout, new(_redis, CreateSerializer<Orleans.AsyncInvoke.Destinations.DestinationMessage>(), layout));
+        var id = Orleans.AsyncInvoke.Invocations.RequestIds.New();
+        var state = Unit.InvocationStateCodecTests.Succeeded();
+
+        await store.WriteAsync(id, state, state.RetainUntil!.Value);
+
+        var db = _redis.GetDatabase();
+        var bytes = (long)await db.ExecuteAsync("MEMORY", "USAGE", $"asyncinvoke:asyncinvoke:inv:{id}", "SAMPLES", "0");
+        var value = await db.StringLengthAsync($"asyncinvoke:asyncinvoke:inv:{id}");
+        output.WriteLine($"finished invocation: {bytes} bytes in Redis (value {value} bytes)");
+        Assert.InRange(bytes, 1, 250);
+        var back = await store.ReadAsync(id);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(state), System.Text.Json.JsonSerializer.Serialize(back));
+        await store.DeleteAsync(id, state.FunctionName);
+    }
 }
