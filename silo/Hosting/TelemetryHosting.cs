@@ -8,7 +8,8 @@ namespace Orleans.AsyncInvoke.Silo.Hosting;
 /// OpenTelemetry for the silo: the runtime's meter and activity source plus Orleans' and ASP.NET Core's (incoming
 /// <c>traceparent</c> honoured). Exporters by configuration: <c>AsyncInvoke:Telemetry:Exporters</c> lists
 /// <c>prometheus</c> (scrape endpoint <c>/metrics</c>, the default), <c>console</c> and <c>otlp</c>; OTLP is also on
-/// whenever <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// whenever <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Traces are collected only with an exporter that takes them
+/// (<c>console</c>, <c>otlp</c>).
 /// </summary>
 public static class TelemetryHosting
 {
@@ -25,8 +26,12 @@ public static class TelemetryHosting
         }
 
         var otlp = exporters.Contains("otlp") || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing =>
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (otlp || exporters.Contains("console"))
+        {
+            // Spans only when something exports them: with no listener, no request, grain call, accept or attempt
+            // creates an activity at all (the trace context a caller sends is still stored and passed on).
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(AsyncInvokeInstruments.MeterName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                     .AddAspNetCoreInstrumentation();
@@ -39,8 +44,10 @@ public static class TelemetryHosting
                 {
                     tracing.AddOtlpExporter();
                 }
-            })
-            .WithMetrics(metrics =>
+            });
+        }
+
+        telemetry.WithMetrics(metrics =>
             {
                 // "System.Runtime" is .NET's own meter: GC heap sizes, allocations, thread pool, CPU.
                 metrics.AddMeter(AsyncInvokeInstruments.MeterName, "Microsoft.Orleans", "System.Runtime");
