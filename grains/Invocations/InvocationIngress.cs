@@ -27,6 +27,8 @@ public sealed partial class InvocationIngress
     private readonly MicroBatcher<AcceptItem, AcceptOutcome> _batcher;
     private readonly FunctionResolutionCache _resolutions;
     private readonly InvocationRequestValidation _validation;
+    private readonly GrainReferences<IInvocationGrain> _invocations;
+    private readonly GrainReferences<IFunctionGrain> _functions;
     private int _startsInFlight;
 
     /// <summary>How long an accept waits for a function grain when it knows the function's last resolution.</summary>
@@ -48,6 +50,8 @@ public sealed partial class InvocationIngress
         _resolutions = resolutions;
         _store = store;
         _grains = grains;
+        _invocations = new(grains);
+        _functions = new(grains);
         _clock = clock;
         _options = options.Value;
         _observers = [.. observers];
@@ -196,7 +200,7 @@ public sealed partial class InvocationIngress
         if (start is not null)
         {
             // Not awaited: the event is already durable, and its stored wake-up starts it if this call is lost.
-            _ = CountWhileRunningAsync(_grains.GetGrain<IInvocationGrain>(requestId).StartAsync(accepted, now, start));
+            _ = CountWhileRunningAsync(_invocations.Get(requestId).StartAsync(accepted, now, start));
         }
     }
 
@@ -264,7 +268,7 @@ public sealed partial class InvocationIngress
         var known = _resolutions.TryGet(name, qualifier, out var last);
         try
         {
-            var call = _grains.GetGrain<IFunctionGrain>(name).ResolveAsync(qualifier);
+            var call = _functions.Get(name).ResolveAsync(qualifier);
             var resolved = known ? await call.WaitAsync(ResolveBound) : await call;
             _resolutions.Remember(name, qualifier, resolved);
             return new Resolution(resolved, null);
