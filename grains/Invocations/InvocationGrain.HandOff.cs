@@ -26,8 +26,8 @@ public sealed partial class InvocationGrain
         var executedVersion = function?.ExecutedVersion ?? FunctionNames.Latest;
         // A success keeps its outcome, not its payloads: its record is written now only when a destination takes it,
         // and again from the state whenever its status is read.
-        var leaveOutPayloads = condition == InvocationCondition.Success && !_options.KeepSucceededPayloads && ArnQualifier(functionArn) is not null;
-        var record = leaveOutPayloads && (!handOff || function?.Config?.OnSuccess is null)
+        var recordQualifier = condition == InvocationCondition.Success && !_options.KeepSucceededPayloads ? ArnQualifier(functionArn) : null;
+        var record = recordQualifier is not null && (!handOff || function?.Config?.OnSuccess is null)
             ? null
             : InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
                 RequestId,
@@ -50,7 +50,7 @@ public sealed partial class InvocationGrain
         InvocationTransitions.Finish(S, condition, now, now + _options.Retention, record, responsePayload);
         // The record and the dead-letter event are stored in the very write that makes the invocation final (its
         // outbox): the hand-off is never lost between two writes, nor repeated.
-        await SaveWithHandOffAsync(handOff ? function : null, leaveOutPayloads ? (ArnQualifier(functionArn), executedVersion) : null);
+        await SaveWithHandOffAsync(handOff ? function : null, recordQualifier is null ? null : (recordQualifier, executedVersion));
         _timer.Cancel();
         DeactivateOnIdle();
 
@@ -78,13 +78,13 @@ public sealed partial class InvocationGrain
     };
 
     /// <summary>Writes the final state with its deliveries, then hands them to this silo's pump when it has room.</summary>
-    private async Task SaveWithHandOffAsync(ResolvedFunction? function, (string? Qualifier, string ExecutedVersion)? leaveOutPayloads = null)
+    private async Task SaveWithHandOffAsync(ResolvedFunction? function, (string Qualifier, string ExecutedVersion)? leaveOutPayloads = null)
     {
         var handOff = HandOffBuilder.Build(RequestId, S, function, clock.UtcNow);
         if (leaveOutPayloads is { } kept)
         {
             // The deliveries hold what they need: the state keeps what its record is written again from.
-            InvocationTransitions.LeaveOutPayloads(S, kept.Qualifier!, kept.ExecutedVersion);
+            InvocationTransitions.LeaveOutPayloads(S, kept.Qualifier, kept.ExecutedVersion);
         }
 
         if (handOff.Count == 0)

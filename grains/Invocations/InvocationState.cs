@@ -103,7 +103,7 @@ public sealed class InvocationState
     };
 
     /// <summary>The status as callers read it; <paramref name="arns"/> writes the record of a state that kept no record text.</summary>
-    public InvocationStatus ToStatus(string requestId, Functions.FunctionArns? arns = null) => new()
+    public InvocationStatus ToStatus(string requestId, Functions.FunctionArns arns) => new()
     {
         RequestId = requestId,
         FunctionName = FunctionName,
@@ -126,8 +126,8 @@ public sealed class InvocationState
     };
 
     /// <summary>The record of an invocation that left its payloads out, written again from what it kept.</summary>
-    private string? RecordLeftOutPayloads(string requestId, Functions.FunctionArns? arns) =>
-        arns is null || RecordQualifier is null || Condition is null || CompletedAt is not { } completedAt
+    private string? RecordLeftOutPayloads(string requestId, Functions.FunctionArns arns) =>
+        RecordQualifier is null || Condition is null || CompletedAt is not { } completedAt
             ? null
             : InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
                 requestId,
