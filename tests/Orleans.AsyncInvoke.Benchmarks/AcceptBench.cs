@@ -19,9 +19,27 @@ internal static class AcceptBench
         var payload = Encoding.UTF8.GetBytes("""{"bench":true}""");
         var results = new List<BenchResult>();
 
-        // Warm-up, finished before the idle run so that it runs on an idle silo.
-        var (warmUp, _) = await Load.SubmitAsync(invoker, profile, "warm-up", settings.Function, payload, Math.Min(5_000, settings.Count), settings.Concurrency);
-        await Load.WaitFinalAsync(invoker, warmUp, TimeSpan.FromMinutes(2));
+        var http = cluster.Http;
+        using var bulk = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = http.BaseAddress };
+        async Task PostEventAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{settings.Function}/invocations") { Content = new ByteArrayContent(payload) };
+            request.Headers.Add("X-Amz-Invocation-Type", "Event");
+            using var response = await bulk.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"HTTP accept answered {(int)response.StatusCode}.");
+            }
+        }
+
+        // Warm-up through both surfaces, so both are measured at steady state (the silo's tiered compilation has
+        // recompiled their hot paths by then), finished before the idle run so that it runs on an idle silo.
+        var half = settings.WarmUp / 2;
+        Console.WriteLine(Fmt.Inv($"[{profile}] warm-up: {half.TotalSeconds:F0} s through the SDK, then {half.TotalSeconds:F0} s over HTTP..."));
+        var warmSdk = await Load.RunForAsync(() => invoker.InvokeEventAsync(settings.Function, payload), half, settings.Concurrency);
+        var warmHttp = await Load.RunForAsync(PostEventAsync, half, settings.Concurrency);
+        await CpuUntilIdleAsync(cluster, 0);
+        Console.WriteLine(Fmt.Inv($"[{profile}] warm-up: {warmSdk} events through the SDK, {warmHttp} over HTTP, all run"));
         Console.WriteLine($"[{profile}] accept-to-start, idle: {settings.IdleCount} invocations one at a time...");
         results.Add(await IdleAcceptToStartAsync(cluster, settings, payload));
 
@@ -56,19 +74,6 @@ internal static class AcceptBench
         Console.WriteLine(Fmt.Inv($"[{profile}] accepting through the SDK at {sdkPace:F0}/s for {paceSeconds} s..."));
         results.Add(await PacedAsync(cluster, settings.PacedRate is null ? "accept at half peak (SDK)" : "accept paced (SDK)", sdkPace, paceSeconds,
             () => invoker.InvokeEventAsync(settings.Function, payload)));
-
-        var http = cluster.Http;
-        using var bulk = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = http.BaseAddress };
-        async Task PostEventAsync()
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{settings.Function}/invocations") { Content = new ByteArrayContent(payload) };
-            request.Headers.Add("X-Amz-Invocation-Type", "Event");
-            using var response = await bulk.SendAsync(request);
-            if (response.StatusCode != HttpStatusCode.Accepted)
-            {
-                throw new InvalidOperationException($"HTTP accept answered {(int)response.StatusCode}.");
-            }
-        }
 
         // Same-run baseline: what the silo's HTTP stack does with no invocation behind it, through the same client.
         Console.WriteLine($"[{profile}] GET /healthz {settings.Count} times with {settings.Concurrency} callers (baseline)...");

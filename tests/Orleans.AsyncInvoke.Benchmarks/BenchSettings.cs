@@ -15,6 +15,7 @@ namespace Orleans.AsyncInvoke.Benchmarks;
 /// <param name="Scenarios">Which scenarios run: accept, retry, pending, pipeline.</param>
 /// <param name="PacedRate">Rate of the open-loop accept runs; <c>null</c> = half of each measured peak.</param>
 /// <param name="RetryRate">Submissions per second in the retry-timing scenario (so retries come due at that rate); <c>null</c> = as fast as possible.</param>
+/// <param name="WarmUpSeconds">How long the accept and pipeline scenarios load the silo before they measure; <c>null</c> = 30 s (3 s with --quick).</param>
 internal sealed record BenchSettings(
     string[] Profiles,
     int Count,
@@ -29,18 +30,26 @@ internal sealed record BenchSettings(
     TimeSpan? PendingDelay,
     string[] Scenarios,
     double? RetryRate = null,
-    double? PacedRate = null)
+    double? PacedRate = null,
+    double? WarmUpSeconds = null)
 {
     public const string Usage =
         "usage: [--quick] [--profile embedded|redis|both] [--count N] [--concurrency C] [--function NAME] [--json PATH]\n" +
         "       [--idle N] [--retry-pending N] [--retry-delay SECONDS] [--pending N] [--pending-delay SECONDS]\n" +
-        "       [--only accept,retry,pending,pipeline,lambda] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND]";
+        "       [--only accept,retry,pending,pipeline,lambda] [--retry-rate PER_SECOND] [--paced-rate PER_SECOND]\n" +
+        "       [--warm-up SECONDS]";
 
     /// <summary>Status reads in flight while waiting for many invocations.</summary>
     public const int PollInFlight = 256;
 
     /// <summary>How long the pending-scale silo idles before its memory is read.</summary>
     public TimeSpan IdleBeforeMeasure => Quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long the silo runs under load before a measured run: long enough for the runtime's tiered compilation to
+    /// have recompiled the hot path with its profile (about 20 s of load on two cores), so the figures are steady state.
+    /// </summary>
+    public TimeSpan WarmUp => TimeSpan.FromSeconds(WarmUpSeconds ?? (Quick ? 3 : 30));
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 
@@ -49,7 +58,7 @@ internal sealed record BenchSettings(
         var profiles = new[] { "embedded", "redis" };
         int count = 10_000, concurrency = 64, idle = 200;
         int? retryPending = null, pending = null;
-        double? retryDelay = null, pendingDelay = null, retryRate = null, pacedRate = null;
+        double? retryDelay = null, pendingDelay = null, retryRate = null, pacedRate = null, warmUp = null;
         var scenarios = new[] { "accept", "retry", "pending", "pipeline" };
         var quick = false;
         string function = "echo";
@@ -73,6 +82,7 @@ internal sealed record BenchSettings(
                 case "--only" when value is not null && value.Split(',').All(s => s is "accept" or "retry" or "pending" or "pipeline" or "lambda"): scenarios = value.Split(','); i++; break;
                 case "--retry-rate" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var rr) && rr > 0: retryRate = rr; i++; break;
                 case "--paced-rate" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var pr) && pr > 0: pacedRate = pr; i++; break;
+                case "--warm-up" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var wu) && wu >= 0: warmUp = wu; i++; break;
                 case "--quick": quick = true; break;
                 default: return null;
             }
@@ -92,6 +102,7 @@ internal sealed record BenchSettings(
             pendingDelay is { } d ? TimeSpan.FromSeconds(d) : null,
             scenarios,
             retryRate,
-            pacedRate);
+            pacedRate,
+            warmUp);
     }
 }

@@ -30,6 +30,24 @@ internal static class Load
         return latencies;
     }
 
+    /// <summary><paramref name="concurrency"/> callers make calls back to back for <paramref name="duration"/>; returns how many were made.</summary>
+    public static async Task<int> RunForAsync(Func<Task> call, TimeSpan duration, int concurrency)
+    {
+        var made = 0;
+        var clock = Stopwatch.StartNew();
+        async Task Caller()
+        {
+            while (clock.Elapsed < duration)
+            {
+                await call();
+                Interlocked.Increment(ref made);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Caller)));
+        return made;
+    }
+
     /// <summary>
     /// Submits <paramref name="count"/> events of <paramref name="function"/>, as fast as the callers go or, with
     /// <paramref name="perSecond"/>, no faster than that rate; returns the request ids and the run.
