@@ -29,6 +29,15 @@ public interface IInvocationGrain : IGrainWithStringKey
     Task StartAsync(InvocationRequest accepted, DateTimeOffset receivedAt, Functions.ResolvedFunction function);
 
     /// <summary>
+    /// Carries on from a first attempt that the accepting silo ran from memory (see
+    /// <see cref="Functions.ResolvedFunction"/> and <c>FirstAttempts</c>): its result is applied to the stored state as
+    /// if this grain had run it (a retry, a throttle, a hand-off to destinations, a pending cancel). Ignored when the
+    /// invocation has moved on without it.
+    /// </summary>
+    [Alias("EndFirstAttempt")]
+    Task EndFirstAttemptAsync(FirstAttemptEnd end);
+
+    /// <summary>
     /// Does whatever is due now (an attempt, a hand-off retry, the clean-up after retention) and nothing else, so a
     /// repeated, late or spurious wake-up is harmless. Called by the wake-up index.
     /// </summary>

@@ -39,6 +39,8 @@ internal static class LogEvents
     public const int RedriveStarted = 2024;
     public const int RedriveEnded = 2025;
     public const int RedriveResumed = 2026;
+    public const int FirstAttemptFailed = 2027;
+    public const int FirstAttemptSuperseded = 2028;
     public const int DestinationCycle = 1004;
 
     public const int CallbackDelivered = 2100;

@@ -2,19 +2,6 @@ using Orleans.AsyncInvoke.Invocations;
 
 namespace Orleans.AsyncInvoke.Execution;
 
-/// <summary>How one attempt ended.</summary>
-public enum AttemptOutcome
-{
-    /// <summary>The function returned a response.</summary>
-    Success,
-
-    /// <summary>The function failed (exception, error response, timeout): consumes a retry.</summary>
-    FunctionError,
-
-    /// <summary>The function or the platform asked for a later attempt: does not consume a retry.</summary>
-    Throttled,
-}
-
 /// <summary>The result of one attempt.</summary>
 public sealed record AttemptResult(AttemptOutcome Outcome, byte[] Payload, ErrorInfo? Error, TimeSpan? RetryAfter = null)
 {

@@ -15,6 +15,14 @@ public sealed class FunctionArns(IOptions<AsyncInvokeOptions> options)
     /// <summary>The qualified ARN.</summary>
     public string Qualified(string name, string qualifier) => FunctionNames.QualifiedArn(_region, _account, name, qualifier);
 
+    /// <summary>The qualifier of one of <paramref name="name"/>'s qualified ARNs, or <c>null</c> when <paramref name="functionArn"/> is not one.</summary>
+    public string? QualifierOf(string name, string functionArn)
+    {
+        var separator = functionArn.LastIndexOf(':');
+        var qualifier = separator < 0 ? null : functionArn[(separator + 1)..];
+        return qualifier is { Length: > 0 } && Qualified(name, qualifier) == functionArn ? qualifier : null;
+    }
+
     /// <summary>
     /// Why an ARN of another region or account cannot name a resource of this runtime, or <c>null</c> when it is
     /// ours (or not an ARN, or a bucket ARN, which names neither).

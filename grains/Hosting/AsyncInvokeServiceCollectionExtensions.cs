@@ -72,6 +72,9 @@ public static class AsyncInvokeServiceCollectionExtensions
         services.AddSingleton<InvocationRequestValidation>();
         services.AddSingleton<Invocations.Listing.InvocationLister>();
         services.AddSingleton<InvocationIngress>();
+        services.AddSingleton<AttemptExecution>();
+        services.AddSingleton<FirstAttempts>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<FirstAttempts>());
         services.AddSingleton<WakeUpPump>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WakeUpPump>());
         services.AddSingleton<Diagnostics.ActivityTracker>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.AsyncInvoke.Diagnostics;
 using Orleans.AsyncInvoke.Execution;
@@ -48,43 +47,18 @@ public sealed partial class InvocationGrain
 
         var startedAt = clock.UtcNow;
         var dueAt = S.NextAttemptAt ?? startedAt;
-        var tag = AsyncInvokeInstruments.Function(S.FunctionName);
-        AsyncInvokeInstruments.AsyncEventAge.Record((startedAt - S.ReceivedAt).TotalMilliseconds, tag);
-        if (S.AttemptCount + S.ThrottleCount > 0)
-        {
-            AsyncInvokeInstruments.RetryLateness.Record(Math.Max(0, (startedAt - dueAt).TotalMilliseconds), tag);
-        }
-
-        using var span = AsyncInvokeInstruments.StartSpan("attempt", S.TraceParent);
-        span?.SetTag("faas.invoked_name", S.FunctionName);
-        span?.SetTag("faas.invocation_id", RequestId);
-        span?.SetTag("asyncinvoke.attempt", S.AttemptCount + 1);
-        using var scope = AttemptScope(logger, RequestId, S.FunctionName);
+        using var scope = execution.Scope(RequestId, S.FunctionName);
         AttemptResult result;
         try
         {
-            result = await RunAttemptAsync(function, startedAt, tag);
+            result = await execution.RunAsync(RequestId, S, function, startedAt, () => BeforeRunAsync(function, startedAt));
         }
         finally
         {
-            AsyncInvokeInstruments.ConcurrentExecutions.Add(-1, tag);
-            AsyncInvokeInstruments.Duration.Record((clock.UtcNow - startedAt).TotalMilliseconds, tag);
-            if (_attemptStartedPublished)
-            {
-                _attemptStartedPublished = false;
-                Publish(InvocationEventKind.AttemptEnded, S.AttemptCount);
-            }
             if (limiter is not null)
             {
                 await limiter.ReleaseAsync(RequestId);
             }
-        }
-
-        span?.SetTag("asyncinvoke.outcome", result.Outcome.ToString());
-        if (result.Outcome == AttemptOutcome.FunctionError)
-        {
-            AsyncInvokeInstruments.Errors.Add(1, tag);
-            span?.SetStatus(ActivityStatusCode.Error, result.Error?.ErrorMessage);
         }
 
         await OnAttemptEndedAsync(function, result, startedAt, dueAt);
@@ -152,48 +126,29 @@ public sealed partial class InvocationGrain
         return false;
     }
 
-    private async Task<AttemptResult> RunAttemptAsync(ResolvedFunction function, DateTimeOffset startedAt, KeyValuePair<string, object?> tag)
+    /// <summary>The attempt has begun: stores it as running when the stored wake-up could fire before its deadline.</summary>
+    private Task BeforeRunAsync(ResolvedFunction function, DateTimeOffset startedAt)
     {
-        AsyncInvokeInstruments.Invocations.Add(1, tag);
-        AsyncInvokeInstruments.ConcurrentExecutions.Add(1, tag);
-        var attempt = InvocationTransitions.BeginAttempt(S, startedAt);
         _runningLease = function.Definition.Timeout + _options.ReminderPeriod;
-        if (_storedWakeAt is not { } stored || stored < startedAt + function.Definition.Timeout + TimeSpan.FromSeconds(5))
+        if (_storedWakeAt is not { } stored || stored < startedAt + function.Definition.Timeout + FirstAttempts.DeadlineMargin)
         {
             // The stored wake-up could fire while this attempt still runs: store the running state with a wake-up
             // past its deadline (a lost silo then shows as an interrupted attempt). Otherwise the stored state
             // stays as it was: if the silo is lost, the stored wake-up runs the attempt again with the same
             // number, and nothing but the write is saved.
-            await SaveAsync();
+            return SaveAsync();
         }
 
-        LogAttemptStarted(logger, RequestId, S.FunctionName, attempt);
-        return await runner.RunAsync(function.Definition, new FunctionContext
-        {
-            RequestId = RequestId,
-            FunctionName = S.FunctionName,
-            ExecutedVersion = function.ExecutedVersion,
-            Attempt = attempt,
-            Payload = S.Payload,
-            Deadline = startedAt + function.Definition.Timeout,
-            Environment = function.Definition.Environment,
-            TraceParent = S.TraceParent,
-            Time = clock.Time,
-        },
-        started: () =>
-        {
-            _attemptStartedPublished = true;
-            Publish(InvocationEventKind.AttemptStarted, attempt);
-        });
+        return Task.CompletedTask;
     }
 
-    private async Task OnAttemptEndedAsync(ResolvedFunction function, AttemptResult result, DateTimeOffset startedAt, DateTimeOffset dueAt)
+    private async Task OnAttemptEndedAsync(ResolvedFunction function, AttemptResult result, DateTimeOffset startedAt, DateTimeOffset dueAt, DateTimeOffset? finishedAt = null)
     {
         var record = new AttemptRecord
         {
             Attempt = S.AttemptCount,
             StartedAt = startedAt,
-            FinishedAt = clock.UtcNow,
+            FinishedAt = finishedAt ?? clock.UtcNow,
             Outcome = result.Outcome.ToString(),
             Error = result.Error,
             DueAt = dueAt,

@@ -25,16 +25,17 @@ public sealed partial class InvocationGrain
         }
 
         S.CancelNotifies = notify;
-        if (_working)
+        if (_working || FirstAttemptElsewhere)
         {
-            // An attempt (or the step before one) is under way on this activation: it must not be torn down mid-way,
-            // so the cancel is stored and the attempt ends the invocation Cancelled when it returns. Stored, because
-            // a silo lost meanwhile reloads the invocation and must still end it Cancelled, not run it again.
+            // An attempt (or the step before one) is under way, on this activation or from memory on the accepting
+            // silo: it must not be torn down mid-way, so the cancel is stored and the attempt ends the invocation
+            // Cancelled when it returns (a first attempt from memory finds its invocation touched and hands its result
+            // here). Stored, because a silo lost meanwhile reloads the invocation and must still end it Cancelled.
             S.CancelRequested = true;
             await SaveAsync();
             LogCancelRequested(logger, RequestId, S.FunctionName);
             Publish(InvocationEventKind.CancelRequested, S.AttemptCount);
-            return S.ToStatus(RequestId, arns);
+            return CurrentStatus();
         }
 
         try

@@ -26,7 +26,7 @@ public sealed partial class InvocationGrain
         var executedVersion = function?.ExecutedVersion ?? FunctionNames.Latest;
         // A success keeps its outcome, not its payloads: its record is written now only when a destination takes it,
         // and again from the state whenever its status is read.
-        var recordQualifier = condition == InvocationCondition.Success && !_options.KeepSucceededPayloads ? ArnQualifier(functionArn) : null;
+        var recordQualifier = condition == InvocationCondition.Success && !_options.KeepSucceededPayloads ? arns.QualifierOf(S.FunctionName, functionArn) : null;
         var record = recordQualifier is not null && (!handOff || function?.Config?.OnSuccess is null)
             ? null
             : InvocationRecordBuilder.Build(new InvocationRecordBuilder.Input(
@@ -103,14 +103,6 @@ public sealed partial class InvocationGrain
         {
             deliveries.Nudge();
         }
-    }
-
-    /// <summary>The qualifier of one of this function's ARNs, or <c>null</c> when it is not one (the record then keeps its text).</summary>
-    private string? ArnQualifier(string functionArn)
-    {
-        var separator = functionArn.LastIndexOf(':');
-        var qualifier = separator < 0 ? null : functionArn[(separator + 1)..];
-        return qualifier is { Length: > 0 } && arns.Qualified(S.FunctionName, qualifier) == functionArn ? qualifier : null;
     }
 
     /// <summary>A final invocation stored by an earlier version with its hand-off still to do: do it now, in one write.</summary>

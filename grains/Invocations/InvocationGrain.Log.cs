@@ -5,11 +5,11 @@ namespace Orleans.AsyncInvoke.Invocations;
 public sealed partial class InvocationGrain
 {
     /// <summary>The scope of every line logged during an attempt: structured for exporters, readable on the console.</summary>
-    private static readonly Func<ILogger, string, string, IDisposable?> AttemptScope =
+    internal static readonly Func<ILogger, string, string, IDisposable?> AttemptScope =
         LoggerMessage.DefineScope<string, string>("RequestId:{RequestId} FunctionName:{FunctionName}");
 
     [LoggerMessage(EventId = LogEvents.AttemptStarted, Level = LogLevel.Debug, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) started")]
-    private static partial void LogAttemptStarted(ILogger logger, string requestId, string functionName, int attempt);
+    internal static partial void LogAttemptStarted(ILogger logger, string requestId, string functionName, int attempt);
 
     [LoggerMessage(EventId = LogEvents.RetryScheduled, Level = LogLevel.Information, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) failed; retry due at {DueAt:O}")]
     private static partial void LogRetryScheduled(ILogger logger, string requestId, string functionName, int attempt, DateTimeOffset dueAt);
@@ -18,7 +18,7 @@ public sealed partial class InvocationGrain
     private static partial void LogThrottled(ILogger logger, string requestId, string functionName, int throttles, DateTimeOffset dueAt);
 
     [LoggerMessage(EventId = LogEvents.Completed, Level = LogLevel.Information, Message = "{RequestId} ({FunctionName}) ended with {Condition} after {Attempts} attempt(s)")]
-    private static partial void LogCompleted(ILogger logger, string requestId, string functionName, string condition, int attempts);
+    internal static partial void LogCompleted(ILogger logger, string requestId, string functionName, string condition, int attempts);
 
     [LoggerMessage(EventId = LogEvents.Interrupted, Level = LogLevel.Warning, Message = "Attempt {Attempt} of {RequestId} ({FunctionName}) was interrupted by a silo failure and runs again")]
     private static partial void LogInterrupted(ILogger logger, string requestId, string functionName, int attempt);

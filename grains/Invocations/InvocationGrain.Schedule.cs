@@ -55,6 +55,9 @@ public sealed partial class InvocationGrain
             { IsFinal: true, HandOffPending: true } => now + _options.ReminderPeriod,
             { IsFinal: true } => S.RetainUntil ?? now,
             { Phase: InvocationPhase.Running } => now + _runningLease,
+            // Just past the lease of a first attempt from memory: its conditional final write then finds the
+            // invocation touched, and a lost silo's attempt still runs again right after the lease.
+            { FirstAttemptUntil: { } until } when until > now => until.AddMilliseconds(1),
             _ when S.NextAttemptAt is { } due => ShortWait(due) ? due + _options.ReminderPeriod : due,
             _ => now + _options.ReminderPeriod,
         };

@@ -25,20 +25,19 @@ namespace Orleans.AsyncInvoke.Invocations;
 public sealed partial class InvocationGrain(
     IInvocationStore store,
     InvocationIngress ingress,
-    FunctionRunner runner,
+    AttemptExecution execution,
+    FirstAttempts firstAttempts,
     RetryPolicy retries,
     PlatformClock clock,
     FunctionArns arns,
     VersionRouter router,
     DeliveryPump deliveries,
     IOptions<AsyncInvokeOptions> options,
-    IEnumerable<IInvocationObserver> observers,
     ILogger<InvocationGrain> logger) : Grain, IInvocationGrain
 {
-    private const int MaxChainDepth = 16;
+    internal const int MaxChainDepth = 16;
     private static readonly TimeSpan IdleDelay = TimeSpan.FromSeconds(2);
     private readonly AsyncInvokeOptions _options = options.Value;
-    private readonly IInvocationObserver[] _observers = [.. observers];
     private readonly WakeUpTimer _timer = new();
     private InvocationState? _state;
     private Task? _loading;
@@ -46,9 +45,6 @@ public sealed partial class InvocationGrain(
 
     /// <summary>While an attempt runs: how long past its deadline the stored wake-up waits before assuming the silo was lost.</summary>
     private TimeSpan _runningLease;
-
-    /// <summary>Whether the running attempt announced its start, so its end is announced once too.</summary>
-    private bool _attemptStartedPublished;
 
     /// <summary>The function as the accept resolved it: the first attempt, moments later, needs no second lookup.</summary>
     private ResolvedFunction? _resolvedAtAccept;
@@ -68,8 +64,43 @@ public sealed partial class InvocationGrain(
 
     private bool RecordExists => _state is not null;
 
-    /// <summary>Loads the stored state once per activation (shared by interleaved callers).</summary>
-    private Task EnsureLoadedAsync() => _loading ??= LoadAsync();
+    /// <summary>
+    /// Loads the stored state once per activation (shared by interleaved callers); again on each call while the
+    /// stored state says its first attempt runs from memory on the accepting silo, which stores its outcome without
+    /// this grain.
+    /// </summary>
+    private Task EnsureLoadedAsync()
+    {
+        if (_loading is { IsCompleted: true } && !_working && _state?.FirstAttemptUntil is not null)
+        {
+            _loading = LoadAsync();
+        }
+
+        return _loading ??= LoadAsync();
+    }
+
+    /// <summary>
+    /// The status as callers read it. While the first attempt runs from memory it is that attempt's, exactly when it
+    /// runs on this silo, and otherwise the stored state with the attempt shown running since the accept (it starts as
+    /// the accept returns); a cancel stored meanwhile shows as asked for.
+    /// </summary>
+    private InvocationStatus CurrentStatus()
+    {
+        if (!FirstAttemptElsewhere)
+        {
+            return S.ToStatus(RequestId, arns);
+        }
+
+        var running = firstAttempts.StatusOf(RequestId) ?? S.ToStatus(RequestId, arns) with
+        {
+            Phase = InvocationPhase.Running,
+            AttemptCount = S.AttemptCount + 1,
+        };
+        return running with { CancelRequested = S.CancelRequested };
+    }
+
+    /// <summary>Whether the first attempt runs from memory on the accepting silo now (until its lease ends).</summary>
+    private bool FirstAttemptElsewhere => _state?.FirstAttemptUntil is { } until && clock.UtcNow < until;
 
     private async Task LoadAsync()
     {
@@ -87,7 +118,7 @@ public sealed partial class InvocationGrain(
             Publish(InvocationEventKind.Interrupted, attempt);
         }
 
-        var due = S.NextAttemptAt ?? clock.UtcNow;
+        var due = FirstAttemptElsewhere ? S.FirstAttemptUntil!.Value : S.NextAttemptAt ?? clock.UtcNow;
         if (due - clock.UtcNow <= _options.ActiveWaitLimit)
         {
             ScheduleTimer(due);
@@ -150,21 +181,48 @@ public sealed partial class InvocationGrain(
     public async Task<InvocationStatus?> GetStatusAsync()
     {
         await EnsureLoadedAsync();
-        if (_state is null || S.IsFinal || (S.Phase != InvocationPhase.Running && S.NextAttemptAt is { } due && !ShortWait(due)))
+        if (_state is null || S.IsFinal || FirstAttemptElsewhere || (S.Phase != InvocationPhase.Running && S.NextAttemptAt is { } due && !ShortWait(due)))
         {
-            // Nothing to do here soon (unknown, finished, or waiting long): do not stay in memory for a status read.
+            // Nothing to do here soon (unknown, finished, running elsewhere or waiting long): do not stay in memory for a status read.
             DeactivateSoon();
         }
 
-        return RecordExists ? S.ToStatus(RequestId, arns) : null;
+        return RecordExists ? CurrentStatus() : null;
     }
 
-    private async Task RunDueWorkAsync()
+    public Task EndFirstAttemptAsync(FirstAttemptEnd end) => RunTurnAsync(() => ApplyFirstAttemptAsync(end));
+
+    /// <summary>Applies a first attempt's result to the stored state, unless the invocation moved on without it.</summary>
+    private async Task ApplyFirstAttemptAsync(FirstAttemptEnd end)
+    {
+        _state = await store.ReadAsync(RequestId);
+        _loading = Task.CompletedTask;
+        if (_state is null || S.IsFinal || S.FirstAttemptUntil is null)
+        {
+            // Its stored wake-up ran it again meanwhile, or it was cleared: this result is one attempt too many.
+            LogFirstAttemptSuperseded(logger, RequestId);
+            _state = null;
+            _loading = null;
+            DeactivateSoon();
+            return;
+        }
+
+        _timer.Cancel();
+        using var scope = execution.Scope(RequestId, S.FunctionName);
+        var dueAt = S.NextAttemptAt ?? end.StartedAt;
+        InvocationTransitions.BeginAttempt(S, end.StartedAt);
+        await OnAttemptEndedAsync(end.Function, new AttemptResult(end.Outcome, end.Payload, end.Error, end.RetryAfter), end.StartedAt, dueAt, end.FinishedAt);
+    }
+
+    private Task RunDueWorkAsync() => RunTurnAsync(RunDueWorkCoreAsync);
+
+    /// <summary>One turn of work: a cancel that arrived meanwhile ends it; a failure drops what the activation holds.</summary>
+    private async Task RunTurnAsync(Func<Task> work)
     {
         _working = true;
         try
         {
-            await RunDueWorkCoreAsync();
+            await work();
             if (RecordExists && S.CancelRequested && !S.IsFinal && !_finishing)
             {
                 // A cancel arrived while this turn was busy (resolving, waiting for the limiter, storing a retry):
@@ -199,6 +257,26 @@ public sealed partial class InvocationGrain(
         {
             // A cancel is making the invocation final right now: nothing else may start meanwhile.
             return;
+        }
+
+        if (S.FirstAttemptUntil is { } leaseEnd)
+        {
+            if (clock.UtcNow < leaseEnd)
+            {
+                // The accepting silo runs the first attempt until then and stores its outcome (or hands it here).
+                ArmOrDeactivate(leaseEnd);
+                return;
+            }
+
+            // The lease ran out without the attempt's outcome in this activation: read what was stored, and if the
+            // attempt never ended (its silo was lost), run it again here.
+            _state = await store.ReadAsync(RequestId);
+            if (!RecordExists)
+            {
+                return;
+            }
+
+            S.FirstAttemptUntil = null;
         }
 
         var now = clock.UtcNow;
@@ -237,17 +315,9 @@ public sealed partial class InvocationGrain(
         await AttemptAsync();
     }
 
-    private void Publish(InvocationEventKind kind, int attempt, DateTimeOffset? due = null, string? condition = null)
-    {
-        if (_observers.Length == 0)
-        {
-            return;
-        }
+    [LoggerMessage(EventId = LogEvents.FirstAttemptSuperseded, Level = LogLevel.Debug, Message = "The first attempt of {RequestId} reported back after the invocation moved on; its result is not applied")]
+    private static partial void LogFirstAttemptSuperseded(ILogger logger, string requestId);
 
-        var e = new InvocationEvent(kind, RequestId, S.FunctionName, attempt, clock.UtcNow, due, condition);
-        foreach (var observer in _observers)
-        {
-            observer.OnEvent(e);
-        }
-    }
+    private void Publish(InvocationEventKind kind, int attempt, DateTimeOffset? due = null, string? condition = null) =>
+        execution.Publish(kind, RequestId, S.FunctionName, attempt, due, condition);
 }

@@ -29,6 +29,7 @@ public sealed partial class InvocationIngress
     private readonly InvocationRequestValidation _validation;
     private readonly GrainReferences<IInvocationGrain> _invocations;
     private readonly GrainReferences<IFunctionGrain> _functions;
+    private readonly FirstAttempts _firstAttempts;
     private int _startsInFlight;
 
     /// <summary>How long an accept waits for a function grain when it knows the function's last resolution.</summary>
@@ -43,8 +44,10 @@ public sealed partial class InvocationIngress
         VersionRouter router,
         ILogger<InvocationIngress> logger,
         FunctionResolutionCache resolutions,
-        InvocationRequestValidation validation)
+        InvocationRequestValidation validation,
+        FirstAttempts firstAttempts)
     {
+        _firstAttempts = firstAttempts;
         _validation = validation;
         _router = router;
         _resolutions = resolutions;
@@ -77,6 +80,7 @@ public sealed partial class InvocationIngress
         var spans = new Activity?[items.Count];
         var startNow = new bool[items.Count];
         var routed = new ResolvedFunction?[items.Count];
+        var firstUntil = new DateTimeOffset?[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
             if (outcomes[i] is not null)
@@ -131,6 +135,14 @@ public sealed partial class InvocationIngress
 
             startNow[i] = fromMemory;
             var wakeAt = later || held ? state.NextAttemptAt!.Value : fromMemory || !startFirstAttempts ? now + _options.ReminderPeriod : now;
+            if (fromMemory && _firstAttempts.CanRun(accepted[i]!, routed[i]!))
+            {
+                // The first attempt runs from memory without an activation of the invocation grain, until the
+                // stored wake-up: the grain takes over only when the outcome needs it (or a cancel comes first).
+                state.FirstAttemptUntil = wakeAt;
+            }
+
+            firstUntil[i] = state.FirstAttemptUntil;
             writes[i] = _store.TryCreateAsync(requestId, state, wakeAt);
         }
 
@@ -147,7 +159,7 @@ public sealed partial class InvocationIngress
             {
                 if (created = await write)
                 {
-                    OnAccepted(requestId, accepted[i]!, now, startNow[i] ? routed[i] : null);
+                    OnAccepted(requestId, accepted[i]!, now, startNow[i] ? routed[i] : null, firstUntil[i]);
                     outcomes[i] = AcceptOutcome.Accepted(requestId, accepted[i]!.Qualifier!);
                 }
                 else
@@ -184,7 +196,7 @@ public sealed partial class InvocationIngress
         return [.. outcomes.Select(o => o!)];
     }
 
-    private void OnAccepted(string requestId, InvocationRequest accepted, DateTimeOffset now, ResolvedFunction? start)
+    private void OnAccepted(string requestId, InvocationRequest accepted, DateTimeOffset now, ResolvedFunction? start, DateTimeOffset? firstAttemptUntil)
     {
         LogAccepted(_logger, requestId, accepted.FunctionName, accepted.Qualifier!);
         AsyncInvokeInstruments.AsyncEventsReceived.Add(1, AsyncInvokeInstruments.Function(accepted.FunctionName));
@@ -200,7 +212,9 @@ public sealed partial class InvocationIngress
         if (start is not null)
         {
             // Not awaited: the event is already durable, and its stored wake-up starts it if this call is lost.
-            _ = CountWhileRunningAsync(_invocations.Get(requestId).StartAsync(accepted, now, start));
+            _ = CountWhileRunningAsync(firstAttemptUntil is { } until
+                ? _firstAttempts.RunAsync(requestId, accepted, now, start, until)
+                : _invocations.Get(requestId).StartAsync(accepted, now, start));
         }
     }
 

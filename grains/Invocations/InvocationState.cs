@@ -75,6 +75,12 @@ public sealed class InvocationState
     /// <summary>The version that ran the last attempt, kept with <see cref="RecordQualifier"/> for the record.</summary>
     [Id(30)] public string? ExecutedVersion { get; set; }
 
+    /// <summary>
+    /// Until when the silo that accepted the event runs its first attempt from memory, outside the invocation grain
+    /// (the stored wake-up is then, and fires only if that silo is lost); <c>null</c> once any attempt began here.
+    /// </summary>
+    [Id(31)] public DateTimeOffset? FirstAttemptUntil { get; set; }
+
     public bool IsFinal => Phase is InvocationPhase.Succeeded or InvocationPhase.Failed or InvocationPhase.Cancelled;
 
     /// <summary>The moment the event's age is measured from.</summary>

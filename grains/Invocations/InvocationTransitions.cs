@@ -37,6 +37,7 @@ public static class InvocationTransitions
         Require(state, !state.IsFinal && state.Phase != InvocationPhase.Running, nameof(BeginAttempt));
         state.PhaseBeforeAttempt = state.Phase;
         state.Phase = InvocationPhase.Running;
+        state.FirstAttemptUntil = null;
         state.AttemptCount++;
         state.NextAttemptAt = now;
         return state.AttemptCount;
@@ -100,6 +101,7 @@ public static class InvocationTransitions
         state.Record = record;
         state.ResponsePayload = responsePayload;
         state.HandOffPending = false;
+        state.FirstAttemptUntil = null;
     }
 
     /// <summary>

@@ -23,6 +23,15 @@ public interface IInvocationStore
     /// </summary>
     Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null);
 
+    /// <summary>
+    /// Writes as <see cref="WriteAsync"/> does (without an outbox), but only while the stored wake-up is still at
+    /// <paramref name="storedWakeAt"/>: no one has written the invocation or claimed its wake-up since it was put
+    /// there. A first attempt that ran from memory ends with this write, so it never overwrites what its invocation
+    /// grain stored meanwhile (a cancel, say).
+    /// </summary>
+    /// <returns><c>true</c> when written; <c>false</c> when the invocation was gone or touched (nothing was changed).</returns>
+    Task<bool> TryWriteUntouchedAsync(string requestId, DateTimeOffset storedWakeAt, InvocationState state, DateTimeOffset wakeAt);
+
     /// <summary>Removes the state, its wake-up and (given its function) its entry in the function's listing index.</summary>
     Task DeleteAsync(string requestId, string? functionName = null);
 

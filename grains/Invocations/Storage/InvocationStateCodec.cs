@@ -35,6 +35,7 @@ public static class InvocationStateCodec
         && state.LastError is null
         && state.CallbackUrl is null
         && state.Overrides is null
+        && state.FirstAttemptUntil is null
         && state is { HandOffPending: false, CancelRequested: false, CancelNotifies: false, NextAttemptAt: null }
         && state.Condition is not null
         && state.CompletedAt is { Offset.Ticks: 0 }

@@ -65,6 +65,23 @@ public sealed class MemoryInvocationStore(MemoryInvocationTable table, Serialize
         return Task.CompletedTask;
     }
 
+    public Task<bool> TryWriteUntouchedAsync(string requestId, DateTimeOffset storedWakeAt, InvocationState state, DateTimeOffset wakeAt)
+    {
+        var bytes = InvocationStateCodec.Serialize(serializer, state);
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(requestId, out var entry) || !entry.Pending || entry.WakeAt != storedWakeAt.ToUnixTimeMilliseconds())
+            {
+                return Task.FromResult(false);
+            }
+
+            Remove(requestId);
+            Put(requestId, bytes, wakeAt, !state.IsFinal);
+        }
+
+        return Task.FromResult(true);
+    }
+
     public Task DeleteAsync(string requestId, string? functionName = null)
     {
         byte[]? bytes;

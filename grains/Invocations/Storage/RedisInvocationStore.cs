@@ -37,6 +37,12 @@ public sealed partial class RedisInvocationStore(
         return 1
         """;
 
+    /// <summary>The write, made only while the invocation's pending wake-up is still where it was put (ARGV[5]).</summary>
+    private const string WriteUntouchedScript = """
+        if tonumber(redis.call('ZSCORE', KEYS[2], ARGV[3])) ~= tonumber(ARGV[5]) then return 0 end
+
+        """ + WriteScript;
+
     private const string WriteWithOutboxScript = Destinations.Storage.RedisDeliveryStore.AppendFunction + """
 
         redis.call('SET', KEYS[1], ARGV[1])
@@ -111,6 +117,14 @@ public sealed partial class RedisInvocationStore(
         // An invocation's records carry its request id, so its deliveries belong to its shard and share its slot.
         deliveries.AddAppendArguments(args, outbox.Deliveries, outbox.DueAt, shard);
         return Database.ScriptEvaluateAsync(WriteWithOutboxScript, [Key(shard, requestId), Pending(shard), Finished(shard)], [.. args]);
+    }
+
+    public async Task<bool> TryWriteUntouchedAsync(string requestId, DateTimeOffset storedWakeAt, InvocationState state, DateTimeOffset wakeAt)
+    {
+        var shard = layout.ShardOf(requestId);
+        var result = await Database.ScriptEvaluateAsync(WriteUntouchedScript, [Key(shard, requestId), Pending(shard), Finished(shard)],
+            [InvocationStateCodec.Serialize(serializer, state), wakeAt.ToUnixTimeMilliseconds(), requestId, state.IsFinal ? "0" : "1", storedWakeAt.ToUnixTimeMilliseconds()]);
+        return (long)result == 1;
     }
 
     public Task DeleteAsync(string requestId, string? functionName = null)

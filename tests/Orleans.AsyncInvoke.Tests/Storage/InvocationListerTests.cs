@@ -84,6 +84,9 @@ public sealed class InvocationListerTests : InvocationStoreConformance
 
         public Task WriteAsync(string requestId, InvocationState state, DateTimeOffset wakeAt, Outbox? outbox = null) => inner.WriteAsync(requestId, state, wakeAt, outbox);
 
+        public Task<bool> TryWriteUntouchedAsync(string requestId, DateTimeOffset storedWakeAt, InvocationState state, DateTimeOffset wakeAt) =>
+            inner.TryWriteUntouchedAsync(requestId, storedWakeAt, state, wakeAt);
+
         public Task DeleteAsync(string requestId, string? functionName = null) => inner.DeleteAsync(requestId, functionName);
 
         public async Task<IReadOnlyList<IndexedInvocation>> ListAsync(string functionName, long beforeMs, int skip, int count)

@@ -87,6 +87,56 @@ public abstract class InvocationStoreConformance
     }
 
     [Fact]
+    public async Task TryWriteUntouched_WhenNothingTouchedItSinceTheCreate_WritesTheFinalStateAndMovesItsWakeUp()
+    {
+        var id = NewId();
+        var backstop = T0.AddDays(-30).AddMilliseconds(17);
+        await Store.TryCreateAsync(id, State("fn", "{}"u8.ToArray()), backstop);
+        var final = Finished("fn");
+
+        var written = await Store.TryWriteUntouchedAsync(id, backstop, final, T0.AddDays(-29));
+
+        Assert.True(written);
+        Assert.Equal(InvocationPhase.Succeeded, (await Store.ReadAsync(id))!.Phase);
+        Assert.DoesNotContain(id, await Store.ClaimDueAsync(backstop, Lease, 100_000));
+        Assert.Contains(id, await Store.ClaimDueAsync(T0.AddDays(-29), Lease, 100_000));
+    }
+
+    [Fact]
+    public async Task TryWriteUntouched_WhenAnotherWriteCameFirst_ChangesNothing()
+    {
+        var id = NewId();
+        var backstop = T0.AddDays(-28);
+        await Store.TryCreateAsync(id, State("fn", []), backstop);
+        var cancelAsked = State("fn", []);
+        cancelAsked.CancelRequested = true;
+        await Store.WriteAsync(id, cancelAsked, backstop.AddMilliseconds(1));
+
+        var written = await Store.TryWriteUntouchedAsync(id, backstop, Finished("fn"), T0.AddDays(-27));
+
+        Assert.False(written);
+        var stored = (await Store.ReadAsync(id))!;
+        Assert.Equal((InvocationPhase.Pending, true), (stored.Phase, stored.CancelRequested));
+        Assert.Contains(id, await Store.ClaimDueAsync(backstop.AddMilliseconds(1), Lease, 100_000));
+    }
+
+    [Fact]
+    public async Task TryWriteUntouched_WhenTheWakeUpWasClaimedOrTheIdIsUnknown_ChangesNothing()
+    {
+        var id = NewId();
+        var backstop = T0.AddDays(-26);
+        await Store.TryCreateAsync(id, State("fn", []), backstop);
+        Assert.Contains(id, await Store.ClaimDueAsync(backstop, Lease, 100_000));
+
+        var claimed = await Store.TryWriteUntouchedAsync(id, backstop, Finished("fn"), T0.AddDays(-25));
+        var unknown = await Store.TryWriteUntouchedAsync(NewId(), backstop, Finished("fn"), T0.AddDays(-25));
+
+        Assert.False(claimed);
+        Assert.False(unknown);
+        Assert.Equal(InvocationPhase.Pending, (await Store.ReadAsync(id))!.Phase);
+    }
+
+    [Fact]
     public async Task Delete_WhenTheInvocationExists_RemovesTheStateAndItsWakeUp()
     {
         var id = NewId();
@@ -205,6 +255,15 @@ public abstract class InvocationStoreConformance
     }
 
     private static string NewId() => RequestIds.New();
+
+    private static InvocationState Finished(string function)
+    {
+        var state = State(function, []);
+        InvocationTransitions.BeginAttempt(state, T0);
+        InvocationTransitions.CompleteAttempt(state, new AttemptRecord { Attempt = 1, StartedAt = T0, FinishedAt = T0, Outcome = "Success" }, null);
+        InvocationTransitions.Finish(state, InvocationCondition.Success, T0, T0.AddDays(1), null, null);
+        return state;
+    }
 
     private static InvocationState State(string function, byte[] payload) =>
         InvocationState.Accepted(new InvocationRequest { FunctionName = function, Qualifier = "$LATEST", Payload = payload }, T0);
