@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -6,20 +7,64 @@ namespace Orleans.AsyncInvoke.Silo.Gateway.Lambda;
 /// <summary>Reads Lambda request bodies strictly, refusing what Lambda refuses with its own error codes.</summary>
 internal static class LambdaRequest
 {
+    /// <summary>
+    /// A declared length up to this is read straight into an array of that size; a larger or undeclared one grows as
+    /// its bytes arrive, so a client that declares a large body and sends nothing holds no more than one chunk.
+    /// </summary>
+    private const int ExactReadBytes = 64 * 1024;
+
+    private const int ChunkBytes = 16 * 1024;
+
     /// <summary>Reads the raw body; over <paramref name="limit"/> bytes is a <c>RequestTooLargeException</c>.</summary>
     public static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, string tooLargeMessage)
     {
-        if (request.ContentLength > limit)
+        var declared = request.ContentLength;
+        if (declared > limit)
         {
             throw LambdaRequestException.TooLarge(tooLargeMessage);
         }
 
+        try
+        {
+            return declared is { } length && length <= ExactReadBytes
+                ? await ReadDeclaredAsync(request, (int)length)
+                : await ReadGrowingAsync(request, limit, tooLargeMessage);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports most malformed bodies as BadHttpRequestException, but a chunk size that overflows as a
+            // plain IOException: the client's mistake all the same.
+            throw LambdaRequestException.BadContent($"The request body could not be read: {ex.Message}");
+        }
+    }
+
+    /// <summary>A body framed by its Content-Length: the server ends it there, so it fills an array of that size.</summary>
+    private static async Task<byte[]> ReadDeclaredAsync(HttpRequest request, int length)
+    {
+        var body = length == 0 ? [] : new byte[length];
+        var filled = 0;
+        while (filled < length)
+        {
+            var read = await request.Body.ReadAsync(body.AsMemory(filled), request.HttpContext.RequestAborted);
+            if (read == 0)
+            {
+                throw LambdaRequestException.BadContent($"The request body ended after {filled} of its {length} declared bytes.");
+            }
+
+            filled += read;
+        }
+
+        return body;
+    }
+
+    private static async Task<byte[]> ReadGrowingAsync(HttpRequest request, int limit, string tooLargeMessage)
+    {
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkBytes), request.HttpContext.RequestAborted)) > 0)
             {
                 if (buffer.Length + read > limit)
                 {
@@ -29,11 +74,9 @@ internal static class LambdaRequest
                 buffer.Write(chunk, 0, read);
             }
         }
-        catch (IOException ex) when (ex is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        finally
         {
-            // Kestrel reports most malformed bodies as BadHttpRequestException, but a chunk size that overflows as a
-            // plain IOException: the client's mistake all the same.
-            throw LambdaRequestException.BadContent($"The request body could not be read: {ex.Message}");
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();
